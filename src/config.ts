@@ -1,0 +1,173 @@
+// Configuration: read once from the environment in main.ts, validated, frozen, passed down.
+// Every option has a default and a line of help (shown by `opendeh config`), and every bad
+// variable is named in one error so an operator fixes them all in one go.
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** PostgreSQL URL; when empty the embedded SQLite file under dataDir is used. */
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+  readonly region: string;
+  readonly adminUser: string;
+  /** Empty means: generate one at bootstrap and print it once. */
+  readonly adminPassword: string;
+  readonly adminProject: string;
+  readonly adminDomain: string;
+  readonly tokenTtlSeconds: number;
+  /** host_type → hard limit per tenant; -1 means unlimited. */
+  readonly defaultHostQuota: number;
+  readonly availabilityZones: readonly string[];
+  /** az → host types offered there; an AZ missing from the map offers every type. */
+  readonly azHostTypes: Readonly<Record<string, readonly string[]>>;
+  readonly releasedRetentionSeconds: number;
+  readonly serverBuildSeconds: number;
+  readonly placementStrategy: 'spread' | 'pack';
+  readonly claimRetries: number;
+  readonly workers: number;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly logLevel: string;
+  readonly ecsQuota: { readonly instances: number; readonly cores: number; readonly ram: number };
+}
+
+interface Option<K extends keyof Config> {
+  readonly env: string;
+  readonly help: string;
+  readonly default: string;
+  readonly parse: (raw: string) => Config[K];
+}
+
+class BadValue extends Error {}
+
+const int = (min: number, max: number) => (raw: string): number => {
+  if (!/^-?\d+$/.test(raw.trim())) throw new BadValue(`expected an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new BadValue(`expected ${min}..${max}, got ${n}`);
+  return n;
+};
+const str = (raw: string): string => raw;
+const nonEmpty = (raw: string): string => {
+  if (raw.trim() === '') throw new BadValue('must not be empty');
+  return raw.trim();
+};
+const list = (raw: string): string[] => {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new BadValue('expected a comma-separated list');
+  return items;
+};
+const url = (raw: string): string => {
+  if (raw === '') return raw;
+  try {
+    const u = new URL(raw);
+    if (!/^https?:$/.test(u.protocol)) throw new Error();
+  } catch {
+    throw new BadValue(`expected an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+const pgUrl = (raw: string): string => {
+  if (raw === '') return raw;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new BadValue('expected postgres://user@host:port/database');
+  return raw;
+};
+/** "eu-de-01=s2,c4;eu-de-02=s3" → { 'eu-de-01': ['s2','c4'], ... } */
+const azTypes = (raw: string): Record<string, string[]> => {
+  const out: Record<string, string[]> = {};
+  if (raw.trim() === '') return out;
+  for (const part of raw.split(';')) {
+    const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(part);
+    if (!m) throw new BadValue(`expected "az=type,type;az=type", got "${part}"`);
+    out[m[1]] = list(m[2]);
+  }
+  return out;
+};
+
+const OPTIONS: { [K in keyof Config]: Option<K> } = {
+  host: { env: 'OPENDEH_HOST', default: '127.0.0.1', help: 'Address to listen on', parse: nonEmpty },
+  port: { env: 'OPENDEH_PORT', default: '8080', help: 'TCP port for every API (identity, DeH, compute) and the console', parse: int(0, 65535) },
+  dataDir: { env: 'OPENDEH_DATA_DIR', default: './data', help: 'Directory of the embedded SQLite database file', parse: nonEmpty },
+  databaseUrl: { env: 'OPENDEH_DATABASE_URL', default: '', help: 'postgres:// URL; empty = embedded SQLite in OPENDEH_DATA_DIR', parse: pgUrl },
+  publicUrl: { env: 'OPENDEH_PUBLIC_URL', default: '', help: 'Base URL put in the token catalog (default http://<host>:<port>)', parse: url },
+  region: { env: 'OPENDEH_REGION', default: 'eu-de', help: 'Region id of every catalog endpoint', parse: nonEmpty },
+  adminUser: { env: 'OPENDEH_ADMIN_USER', default: 'admin', help: 'Admin user created on first start', parse: nonEmpty },
+  adminPassword: { env: 'OPENDEH_ADMIN_PASSWORD', default: '', help: 'Admin password on first start (empty: generated and printed once)', parse: str },
+  adminProject: { env: 'OPENDEH_ADMIN_PROJECT', default: 'eu-de', help: 'Admin project created on first start (OTC clients derive the region from it)', parse: nonEmpty },
+  adminDomain: { env: 'OPENDEH_ADMIN_DOMAIN', default: 'Default', help: 'Domain of the admin user and project', parse: nonEmpty },
+  tokenTtlSeconds: { env: 'OPENDEH_TOKEN_TTL', default: '86400', help: 'Token lifetime in seconds', parse: int(60, 31_536_000) },
+  defaultHostQuota: { env: 'OPENDEH_DEFAULT_HOST_QUOTA', default: '10', help: 'Default DeH quota per tenant and host type (-1 = unlimited)', parse: int(-1, 1_000_000) },
+  availabilityZones: { env: 'OPENDEH_AZS', default: 'eu-de-01,eu-de-02,eu-de-03', help: 'Availability zones', parse: list },
+  azHostTypes: { env: 'OPENDEH_AZ_HOST_TYPES', default: '', help: 'Host types per AZ, "az=t1,t2;az2=t3" (an AZ not named offers every type)', parse: azTypes },
+  releasedRetentionSeconds: { env: 'OPENDEH_RELEASED_RETENTION', default: '300', help: 'Seconds a released DeH stays visible with changes-since / state=released', parse: int(0, 31_536_000) },
+  serverBuildSeconds: { env: 'OPENDEH_SERVER_BUILD_SECONDS', default: '2', help: 'Seconds an ECS stays in BUILD before it is ACTIVE', parse: int(0, 3600) },
+  placementStrategy: {
+    env: 'OPENDEH_PLACEMENT_STRATEGY', default: 'spread', help: 'Auto-placement: spread (most free memory first, the manual\'s rule) or pack',
+    parse: (raw) => {
+      if (raw !== 'spread' && raw !== 'pack') throw new BadValue('expected spread or pack');
+      return raw;
+    },
+  },
+  claimRetries: { env: 'OPENDEH_CLAIM_RETRIES', default: '10', help: 'Retries of a capacity claim that lost a generation race', parse: int(0, 1000) },
+  workers: { env: 'OPENDEH_WORKERS', default: '1', help: 'API processes sharing the port (needs PostgreSQL when > 1)', parse: int(1, 64) },
+  bodyLimitBytes: { env: 'OPENDEH_BODY_LIMIT', default: '1048576', help: 'Largest request body accepted (bytes); larger → 413', parse: int(1024, 104_857_600) },
+  requestTimeoutMs: { env: 'OPENDEH_REQUEST_TIMEOUT_MS', default: '30000', help: 'Time a client has to send its request; slower → 408', parse: int(0, 3_600_000) },
+  logLevel: {
+    env: 'OPENDEH_LOG_LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent',
+    parse: (raw) => {
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) throw new BadValue('unknown level');
+      return raw;
+    },
+  },
+  ecsQuota: {
+    env: 'OPENDEH_ECS_QUOTA', default: '1000,4000,16384000', help: 'Default ECS quota per project: instances,cores,ram(MB) (-1 = unlimited)',
+    parse: (raw) => {
+      const parts = raw.split(',').map((p) => int(-1, 1_000_000_000)(p));
+      if (parts.length !== 3) throw new BadValue('expected instances,cores,ram');
+      return { instances: parts[0], cores: parts[1], ram: parts[2] };
+    },
+  },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Validates every variable and throws one ConfigError naming all bad ones. */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, opt] of Object.entries(OPTIONS) as [keyof Config, Option<keyof Config>][]) {
+    const raw = env[opt.env] ?? opt.default;
+    try {
+      out[key] = opt.parse(raw);
+    } catch (e) {
+      problems.push(`${opt.env}: ${(e as Error).message}`);
+    }
+  }
+  Object.assign(out, overrides);
+  if (problems.length === 0) {
+    const c = out as unknown as Config;
+    for (const az of Object.keys(c.azHostTypes)) {
+      if (!c.availabilityZones.includes(az)) problems.push(`OPENDEH_AZ_HOST_TYPES: "${az}" is not in OPENDEH_AZS`);
+    }
+    if (c.workers > 1 && c.databaseUrl === '') {
+      problems.push('OPENDEH_WORKERS: more than one process needs OPENDEH_DATABASE_URL (PostgreSQL); the embedded SQLite store has a single writer');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!out.publicUrl) out.publicUrl = `http://${formatHost(out.host as string)}:${out.port as number}`;
+  return Object.freeze(out as unknown as Config);
+}
+
+function formatHost(h: string): string {
+  if (h === '0.0.0.0' || h === '::') return '127.0.0.1';
+  return h.includes(':') ? `[${h}]` : h;
+}
+
+/** For `opendeh config`: every option with its variable, default and help. */
+export function describeOptions(): { env: string; default: string; help: string }[] {
+  return Object.values(OPTIONS).map((o) => ({ env: o.env, default: o.default, help: o.help }));
+}

@@ -1,0 +1,100 @@
+// Domain errors carry a stable code; the HTTP status and wire shape are decided once, in
+// http/error-handler.ts. Codes are append-only and never reused (docs/errors.md lists them).
+
+export const ErrorCodes = {
+  BadRequest: 'DEH.0001', // body or parameter malformed
+  InvalidParameter: 'DEH.0018', // a value is out of its allowed set or range
+  InvalidMarker: 'DEH.0019',
+  Unauthorized: 'DEH.0401',
+  Forbidden: 'DEH.0033',
+  QuotaExceeded: 'DEH.0051',
+  FlavorNotAllowed: 'DEH.0052',
+  NotFound: 'DEH.0404',
+  HostTypeNotFound: 'DEH.0405',
+  HostInUse: 'DEH.0409',
+  Conflict: 'DEH.0410',
+  InsufficientCapacity: 'DEH.0411',
+  InvalidState: 'DEH.0412',
+  ConcurrentUpdate: 'DEH.0413',
+  IdempotencyMismatch: 'DEH.0414',
+  PreconditionFailed: 'DEH.0415',
+  TooManyTags: 'DEH.0020',
+  NotAcceptable: 'DEH.0406',
+  MethodNotAllowed: 'DEH.0407',
+  PayloadTooLarge: 'DEH.0413L',
+  RequestTimeout: 'DEH.0408',
+  NotImplemented: 'DEH.0501',
+  Unavailable: 'DEH.0503',
+  Internal: 'DEH.0500',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequest extends DomainError {
+  constructor(message: string, code: ErrorCode = ErrorCodes.BadRequest) {
+    super(code, message);
+  }
+}
+export class NotFound extends DomainError {
+  constructor(message: string, code: ErrorCode = ErrorCodes.NotFound) {
+    super(code, message);
+  }
+}
+export class Unauthorized extends DomainError {
+  constructor(message = 'The request you have made requires authentication.') {
+    super(ErrorCodes.Unauthorized, message);
+  }
+}
+export class Forbidden extends DomainError {
+  constructor(message: string, code: ErrorCode = ErrorCodes.Forbidden) {
+    super(code, message);
+  }
+}
+export class QuotaExceeded extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCodes.QuotaExceeded, message, details);
+  }
+}
+export class Conflict extends DomainError {
+  constructor(message: string, code: ErrorCode = ErrorCodes.Conflict) {
+    super(code, message);
+  }
+}
+export class InsufficientCapacity extends DomainError {
+  constructor(message: string) {
+    super(ErrorCodes.InsufficientCapacity, message);
+  }
+}
+export class InvalidState extends DomainError {
+  constructor(message: string) {
+    super(ErrorCodes.InvalidState, message);
+  }
+}
+/** A compare-and-swap on a generation lost; retried by the store, surfaced only when retries run out. */
+export class ConcurrentUpdate extends DomainError {
+  constructor(message = 'The resource was changed by another request; try again.') {
+    super(ErrorCodes.ConcurrentUpdate, message);
+  }
+}
+export class PreconditionFailed extends DomainError {
+  constructor(message: string) {
+    super(ErrorCodes.PreconditionFailed, message);
+  }
+}
+/** The database is unreachable or went away; a retry later may succeed (HTTP 503). */
+export class Unavailable extends DomainError {
+  constructor(message = 'The service is temporarily unavailable; try again.') {
+    super(ErrorCodes.Unavailable, message);
+  }
+}

@@ -1,0 +1,20 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+// DeH and server ids are UUIDs whose first 48 bits are the creation time in milliseconds
+// (the UUIDv7 layout). Ordering by id is then allocation order, which makes keyset
+// pagination by `marker` stable and cheap, with no second sort column.
+export function timeOrderedUuid(now = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Keystone-style ids: 32 hex characters, no dashes. */
+export function keystoneId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

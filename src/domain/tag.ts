@@ -1,0 +1,40 @@
+import { BadRequest, ErrorCodes } from './errors.js';
+
+// Tag rules of the DeH reference (adding_tags_to_a_deh_in_batches.rst): at most 10 tags per
+// DeH; key 1..36 characters, value 0..43; neither may contain = * < > \ | / , ; keys are
+// unique per DeH and "create" overwrites the value of an existing key.
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export const MAX_TAGS = 10;
+const FORBIDDEN = /[=*<>\\|/,]/;
+
+export function validateTag(t: Tag, action: 'create' | 'delete'): void {
+  if (t.key.length === 0 || t.key.length > 36) throw new BadRequest(`tag key "${t.key}" must be 1 to 36 characters`, ErrorCodes.InvalidParameter);
+  if (t.key.trim() !== t.key) throw new BadRequest(`tag key "${t.key}" must not start or end with spaces`, ErrorCodes.InvalidParameter);
+  if (FORBIDDEN.test(t.key)) throw new BadRequest(`tag key "${t.key}" must not contain = * < > \\ | / ,`, ErrorCodes.InvalidParameter);
+  if (action === 'delete') return;
+  if (t.value.length > 43) throw new BadRequest(`tag value of "${t.key}" must be at most 43 characters`, ErrorCodes.InvalidParameter);
+  if (FORBIDDEN.test(t.value)) throw new BadRequest(`tag value of "${t.key}" must not contain = * < > \\ | / ,`, ErrorCodes.InvalidParameter);
+}
+
+/** Validates a batch; duplicate keys within one batch are a client error. */
+export function validateTagBatch(tags: readonly Tag[], action: 'create' | 'delete'): void {
+  const keys = new Set<string>();
+  for (const t of tags) {
+    validateTag(t, action);
+    if (keys.has(t.key)) throw new BadRequest(`tag key "${t.key}" appears twice in the request`, ErrorCodes.InvalidParameter);
+    keys.add(t.key);
+  }
+}
+
+/** Tags after an upsert; throws when the DeH would carry more than MAX_TAGS. */
+export function mergeTags(existing: readonly Tag[], add: readonly Tag[]): Tag[] {
+  const m = new Map(existing.map((t) => [t.key, t.value]));
+  for (const t of add) m.set(t.key, t.value);
+  if (m.size > MAX_TAGS) throw new BadRequest(`a DeH can have at most ${MAX_TAGS} tags (this request would make ${m.size})`, ErrorCodes.TooManyTags);
+  return [...m].map(([key, value]) => ({ key, value }));
+}

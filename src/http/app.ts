@@ -1,0 +1,139 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { ErrorCodes } from '../domain/errors.js';
+import type { Clock } from '../domain/time.js';
+import type { HostsService } from '../services/hosts.js';
+import type { IdentityService } from '../services/identity.js';
+import type { AuditService } from '../services/audit.js';
+import type { Store } from '../store/store.js';
+import { authenticate } from './auth.js';
+import { installErrorHandler, sendError } from './error-handler.js';
+import { Metrics } from './metrics.js';
+import { dedicatedHostRoutes } from './routes/dedicated-hosts.js';
+import { hostTagRoutes } from './routes/host-tags.js';
+import { hostTypeAndQuotaRoutes } from './routes/host-types-quotas.js';
+import { hostServerRoutes } from './routes/host-servers.js';
+import { Idempotency } from './routes/idempotency.js';
+import { keystoneRoutes } from './routes/keystone.js';
+import { versionRoutes } from './routes/versions.js';
+import { operatorRoutes } from './routes/operator.js';
+import { consoleRoutes } from './routes/console.js';
+import { computeRoutes, type ComputeDeps } from './routes/compute.js';
+
+// buildApp wires routes onto a Fastify instance. It never listens and never reads the
+// environment: main.ts and the tests hand it everything.
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly identity: IdentityService;
+  readonly hosts: HostsService;
+  readonly audit: AuditService;
+  readonly compute: ComputeDeps;
+  readonly clock: Clock;
+  readonly publicUrl: string;
+  readonly region: string;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly logger: FastifyBaseLogger | boolean;
+  readonly metrics?: Metrics;
+}
+
+/** Methods the service implements somewhere; any other method is 501, a known one on the wrong path 405. */
+const IMPLEMENTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
+    logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
+    bodyLimit: deps.bodyLimitBytes,
+    requestTimeout: deps.requestTimeoutMs,
+    genReqId: () => `req-${randomUUID()}`,
+    requestIdHeader: false,
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+  });
+  installErrorHandler(app);
+  const metrics = deps.metrics ?? new Metrics();
+
+  // Clients send `Content-Type: application/json` on body-less GETs and DELETEs (Go SDK); an
+  // empty JSON body is "no body", not an error.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      const err = e as Error & { statusCode?: number };
+      err.statusCode = 400;
+      done(err, undefined);
+    }
+  });
+
+  // Route patterns, to tell 405 (known path, other method) from 404 (unknown path).
+  const patterns: { re: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (r) => {
+    const re = new RegExp(`^${r.url.replace(/\/$/, '').replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`);
+    let p = patterns.find((x) => x.re.source === re.source);
+    if (!p) patterns.push((p = { re, methods: new Set() }));
+    for (const m of [r.method].flat()) p.methods.add(m);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Openstack-Request-Id', req.id).header('X-Request-Id', req.id);
+    if (!req.url.startsWith('/console') && !acceptsJson(req.headers.accept)) {
+      return sendError(req, reply, 406, ErrorCodes.NotAcceptable, 'this API answers only application/json; the Accept header excludes it');
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req, reply);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.url.startsWith('/identity') && !req.url.startsWith('/v3')) {
+      deps.audit.record(req, reply.statusCode);
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (!IMPLEMENTED.has(req.method)) {
+      return sendError(req, reply, 501, ErrorCodes.NotImplemented, `method ${req.method} is not implemented by this service`);
+    }
+    const path = req.url.split('?')[0];
+    const allowed = new Set<string>();
+    for (const p of patterns) if (p.re.test(path)) for (const m of p.methods) allowed.add(m);
+    if (allowed.size > 0) {
+      reply.header('Allow', [...allowed].sort().join(', '));
+      return sendError(req, reply, 405, ErrorCodes.MethodNotAllowed, `method ${req.method} is not allowed on ${path}`);
+    }
+    return sendError(req, reply, 404, ErrorCodes.NotFound, `no resource at ${path}`);
+  });
+
+  versionRoutes(app, deps.publicUrl);
+  const catalog = { publicUrl: deps.publicUrl, region: deps.region };
+  await app.register(async (ks) => keystoneRoutes(ks, deps.identity, catalog), { prefix: '/identity/v3' });
+  await app.register(async (ks) => keystoneRoutes(ks, deps.identity, catalog), { prefix: '/v3' });
+
+  const idem = new Idempotency(deps.clock);
+  await app.register(async (deh) => {
+    deh.addHook('preHandler', authenticate(deps.identity));
+    dedicatedHostRoutes(deh, deps.hosts, idem);
+    hostTagRoutes(deh, deps.hosts, deps.store);
+    hostTypeAndQuotaRoutes(deh, deps.hosts);
+    hostServerRoutes(deh, deps.hosts, deps.compute);
+  }, { prefix: '/v1.0/:project_id' });
+
+  await computeRoutes(app, deps.compute, deps.identity, idem);
+  operatorRoutes(app, { store: deps.store, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
+  await consoleRoutes(app);
+  return app;
+}
+
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    if (params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p))) return false;
+    return type === '*/*' || type === 'application/*' || type === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(type);
+  });
+}
+
+export type { FastifyReply, FastifyRequest };

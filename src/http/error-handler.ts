@@ -1,0 +1,110 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCodes, type ErrorCode } from '../domain/errors.js';
+
+// The ONLY place where an error becomes an HTTP status and a body.
+// One table maps domain codes to statuses; one function shapes the body for the API family
+// the request belongs to: OTC DeH (`{"error":{"code":"DEH.xxxx","message":…}}`), Keystone
+// (`{"error":{"code":401,"title":…,"message":…}}`) or Nova (`{"itemNotFound":{"code":404,"message":…}}`).
+// A 5xx never carries a stack trace or a driver message, only the request id.
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  [ErrorCodes.BadRequest]: 400,
+  [ErrorCodes.InvalidParameter]: 400,
+  [ErrorCodes.InvalidMarker]: 400,
+  [ErrorCodes.TooManyTags]: 400,
+  [ErrorCodes.Unauthorized]: 401,
+  [ErrorCodes.Forbidden]: 403,
+  [ErrorCodes.QuotaExceeded]: 403,
+  [ErrorCodes.FlavorNotAllowed]: 409,
+  [ErrorCodes.NotFound]: 404,
+  [ErrorCodes.HostTypeNotFound]: 404,
+  [ErrorCodes.MethodNotAllowed]: 405,
+  [ErrorCodes.NotAcceptable]: 406,
+  [ErrorCodes.RequestTimeout]: 408,
+  [ErrorCodes.HostInUse]: 409,
+  [ErrorCodes.Conflict]: 409,
+  [ErrorCodes.InsufficientCapacity]: 409,
+  [ErrorCodes.InvalidState]: 409,
+  [ErrorCodes.ConcurrentUpdate]: 409,
+  [ErrorCodes.IdempotencyMismatch]: 409,
+  [ErrorCodes.PreconditionFailed]: 412,
+  [ErrorCodes.PayloadTooLarge]: 413,
+  [ErrorCodes.Internal]: 500,
+  [ErrorCodes.NotImplemented]: 501,
+  [ErrorCodes.Unavailable]: 503,
+};
+
+export type ApiFamily = 'deh' | 'identity' | 'compute';
+
+export function familyOf(url: string): ApiFamily {
+  if (url.startsWith('/identity') || url.startsWith('/v3')) return 'identity';
+  if (url.startsWith('/compute')) return 'compute';
+  return 'deh';
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
+  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+};
+const NOVA_KEYS: Record<number, string> = {
+  400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'methodNotAllowed',
+  406: 'notAcceptable', 409: 'conflictingRequest', 412: 'preconditionFailed', 413: 'overLimit', 500: 'computeFault',
+  501: 'notImplemented', 503: 'serviceUnavailable',
+};
+
+export function errorBody(family: ApiFamily, status: number, code: ErrorCode, message: string, requestId: string): unknown {
+  if (family === 'identity') return { error: { code: status, title: TITLES[status] ?? 'Error', message } };
+  if (family === 'compute') return { [NOVA_KEYS[status] ?? 'computeFault']: { code: status, message } };
+  return { error: { code, message }, request_id: requestId };
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  if (status === 401 && familyOf(req.url) === 'identity') reply.header('WWW-Authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
+  return reply.code(status).type('application/json').send(errorBody(familyOf(req.url), status, code, message, String(req.id)));
+}
+
+/** Fastify's own errors (validation, body parsing, limits) mapped to our codes. */
+function fromFastify(e: FastifyError): { status: number; code: ErrorCode; message: string } | null {
+  if (e.validation) {
+    const v = e.validation[0];
+    const where = e.validationContext ?? 'request';
+    const path = v?.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+    const extra = (v?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const detail = extra ? `unknown field "${extra}"` : `${path ? `"${path}" ` : ''}${v?.message ?? 'is invalid'}`;
+    return { status: 400, code: ErrorCodes.BadRequest, message: `invalid ${where}: ${detail}` };
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: ErrorCodes.PayloadTooLarge, message: 'the request body is larger than the service accepts' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 400, code: ErrorCodes.BadRequest, message: 'the request body must be JSON (Content-Type: application/json)' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: ErrorCodes.BadRequest, message: e.message };
+    default:
+      break;
+  }
+  if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message))) {
+    return { status: 400, code: ErrorCodes.BadRequest, message: `the request body is not valid JSON: ${e.message}` };
+  }
+  if (e.statusCode === 408) return { status: 408, code: ErrorCodes.RequestTimeout, message: 'the request took too long to arrive' };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode === 415 ? 400 : e.statusCode, code: ErrorCodes.BadRequest, message: e.message };
+  }
+  return null;
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof DomainError) {
+      const status = STATUS_OF[err.code] ?? 500;
+      if (status >= 500) req.log.error({ err, code: err.code }, 'service fault');
+      return sendError(req, reply, status, err.code, err.message);
+    }
+    const mapped = fromFastify(err);
+    if (mapped) return sendError(req, reply, mapped.status, mapped.code, mapped.message);
+    req.log.error({ err }, 'unhandled error');
+    return sendError(req, reply, 500, ErrorCodes.Internal, `internal error; quote request id ${req.id} to the operator`);
+  });
+}

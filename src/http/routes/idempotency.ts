@@ -1,0 +1,17 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../domain/time.js';
+import { runIdempotent, type Answer } from '../../services/idempotency.js';
+
+// Route-side helper: reads X-Client-Token, runs the write once, sends the (first) answer.
+
+export class Idempotency {
+  constructor(private readonly clock: Clock) {}
+
+  async run<R>(req: FastifyRequest, reply: FastifyReply, projectId: string, operation: string,
+    write: () => Promise<R>, present: (r: R) => Answer): Promise<FastifyReply> {
+    const h = req.headers['x-client-token'];
+    const token = Array.isArray(h) ? h[0] : h;
+    const a = await runIdempotent(this.clock, { projectId, token, operation, request: req.body }, write, present);
+    return reply.code(a.status).send(a.body);
+  }
+}

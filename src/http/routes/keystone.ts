@@ -1,0 +1,220 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { BadRequest, NotFound } from '../../domain/errors.js';
+import { IdentityService, type AuthContext } from '../../services/identity.js';
+import { authenticate } from '../auth.js';
+import { one, type RawQuery } from '../query.js';
+import {
+  domainView, listLinks, projectView, roleView, tokenView, userView, type CatalogOptions,
+} from '../views/keystone-view.js';
+
+// Keystone v3 subset, mounted at /identity/v3 and /v3. Token calls: POST 201 / GET 200 /
+// DELETE 204. Admin calls (projects, users, roles, domains, assignments) need the admin role.
+
+const Ref = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+const AuthBody = Type.Object({
+  auth: Type.Object({
+    identity: Type.Object({
+      methods: Type.Array(Type.String(), { minItems: 1 }),
+      password: Type.Optional(Type.Object({
+        user: Type.Object({
+          id: Type.Optional(Type.String()), name: Type.Optional(Type.String()),
+          password: Type.String(), domain: Type.Optional(Ref),
+        }),
+      })),
+      token: Type.Optional(Type.Object({ id: Type.String() })),
+    }),
+    scope: Type.Optional(Type.Union([
+      Type.Literal('unscoped'),
+      Type.Object({
+        project: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain: Type.Optional(Ref) })),
+        domain: Type.Optional(Ref),
+      }),
+    ])),
+  }),
+});
+type AuthBody = Static<typeof AuthBody>;
+
+const ProjectBody = Type.Object({
+  project: Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), domain_id: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()), enabled: Type.Optional(Type.Boolean()),
+    is_domain: Type.Optional(Type.Boolean()), parent_id: Type.Optional(Type.String()), tags: Type.Optional(Type.Array(Type.String())),
+    options: Type.Optional(Type.Object({})),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+const UserBody = Type.Object({
+  user: Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), domain_id: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String({ minLength: 1 })), enabled: Type.Optional(Type.Boolean()),
+    default_project_id: Type.Optional(Type.String()), description: Type.Optional(Type.String()), email: Type.Optional(Type.String()),
+    options: Type.Optional(Type.Object({})),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+const RoleBody = Type.Object({
+  role: Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), domain_id: Type.Optional(Type.Null()), description: Type.Optional(Type.String()), options: Type.Optional(Type.Object({})) }, { additionalProperties: false }),
+}, { additionalProperties: false });
+const DomainBody = Type.Object({
+  domain: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), description: Type.Optional(Type.String()), enabled: Type.Optional(Type.Boolean()), options: Type.Optional(Type.Object({})), tags: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+type P = { id: string };
+
+export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, catalog: CatalogOptions): void {
+  const auth = authenticate(identity);
+  const admin = async (req: FastifyRequest) => {
+    await auth(req);
+    IdentityService.requireAdmin(req.auth!);
+  };
+  const base = `${catalog.publicUrl}/identity/v3`;
+
+  app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody } }, async (req, reply) => {
+    const a = req.body.auth;
+    const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope });
+    const nocatalog = (req.query as RawQuery).nocatalog !== undefined;
+    return reply.code(201).header('X-Subject-Token', token).send(tokenView(ctx, catalog, !nocatalog));
+  });
+  app.get('/auth/tokens', { preHandler: auth }, async (req, reply) => {
+    const subject = req.headers['x-subject-token'];
+    if (typeof subject !== 'string') throw new BadRequest('X-Subject-Token header is required');
+    const ctx = await identity.validate(subject).catch(() => { throw new NotFoundToken(); });
+    return reply.header('X-Subject-Token', subject).send(tokenView(ctx, catalog, (req.query as RawQuery).nocatalog === undefined));
+  });
+  app.delete('/auth/tokens', { preHandler: auth }, async (req, reply) => {
+    const subject = req.headers['x-subject-token'];
+    if (typeof subject !== 'string') throw new BadRequest('X-Subject-Token header is required');
+    await identity.revoke(subject);
+    return reply.code(204).send();
+  });
+  app.get('/auth/catalog', { preHandler: auth }, async (req) => ({ catalog: tokenView(req.auth!, catalog).token.catalog ?? [], links: listLinks(base, 'auth/catalog') }));
+  app.get('/auth/projects', { preHandler: auth }, async (req) => ({
+    projects: (await identity.projectsOfUser(req.auth!.user.id)).map((p) => projectView(p, base)), links: listLinks(base, 'auth/projects'),
+  }));
+
+  // ---- projects ----
+  app.get('/projects', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    return { projects: (await identity.listProjects({ domainId: one(q, 'domain_id'), name: one(q, 'name') })).map((p) => projectView(p, base)), links: listLinks(base, 'projects') };
+  });
+  app.get<{ Params: P }>('/projects/:id', { preHandler: admin }, async (req) => ({ project: projectView(await identity.getProject(req.params.id), base) }));
+  app.post<{ Body: Static<typeof ProjectBody> }>('/projects', { schema: { body: ProjectBody }, preHandler: admin }, async (req, reply) => {
+    const p = req.body.project;
+    if (!p.name) throw new BadRequest('project name is required');
+    const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? defaultDomain(req.auth!), description: p.description, enabled: p.enabled });
+    return reply.code(201).send({ project: projectView(row, base) });
+  });
+  app.patch<{ Params: P; Body: Static<typeof ProjectBody> }>('/projects/:id', { schema: { body: ProjectBody }, preHandler: admin }, async (req) => {
+    const p = req.body.project;
+    return { project: projectView(await identity.updateProject(req.params.id, { name: p.name, description: p.description, enabled: p.enabled }), base) };
+  });
+  app.delete<{ Params: P }>('/projects/:id', { preHandler: admin }, async (req, reply) => {
+    await identity.deleteProject(req.params.id);
+    return reply.code(204).send();
+  });
+  app.get<{ Params: P }>('/users/:id/projects', { preHandler: auth }, async (req) => {
+    if (req.params.id !== req.auth!.user.id) IdentityService.requireAdmin(req.auth!);
+    return { projects: (await identity.projectsOfUser(req.params.id)).map((p) => projectView(p, base)), links: listLinks(base, `users/${req.params.id}/projects`) };
+  });
+
+  // ---- users ----
+  app.get('/users', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    return { users: (await identity.listUsers({ domainId: one(q, 'domain_id'), name: one(q, 'name') })).map((u) => userView(u, base)), links: listLinks(base, 'users') };
+  });
+  app.get<{ Params: P }>('/users/:id', { preHandler: auth }, async (req) => {
+    if (req.params.id !== req.auth!.user.id) IdentityService.requireAdmin(req.auth!);
+    return { user: userView(await identity.getUser(req.params.id), base) };
+  });
+  app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody }, preHandler: admin }, async (req, reply) => {
+    const u = req.body.user;
+    if (!u.name) throw new BadRequest('user name is required');
+    const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? defaultDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id });
+    return reply.code(201).send({ user: userView(row, base) });
+  });
+  app.patch<{ Params: P; Body: Static<typeof UserBody> }>('/users/:id', { schema: { body: UserBody }, preHandler: admin }, async (req) => {
+    const u = req.body.user;
+    return { user: userView(await identity.updateUser(req.params.id, { name: u.name, password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id }), base) };
+  });
+  app.delete<{ Params: P }>('/users/:id', { preHandler: admin }, async (req, reply) => {
+    await identity.deleteUser(req.params.id);
+    return reply.code(204).send();
+  });
+
+  // ---- roles and assignments ----
+  app.get('/roles', { preHandler: admin }, async (req) => ({
+    roles: (await identity.listRoles(one(req.query as RawQuery, 'name'))).map((r) => roleView(r, base)), links: listLinks(base, 'roles'),
+  }));
+  app.get<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req) => ({ role: roleView(await identity.getRole(req.params.id), base) }));
+  app.post<{ Body: Static<typeof RoleBody> }>('/roles', { schema: { body: RoleBody }, preHandler: admin }, async (req, reply) =>
+    reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name), base) }));
+  app.delete<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req, reply) => {
+    await identity.deleteRole(req.params.id);
+    return reply.code(204).send();
+  });
+  for (const scope of ['projects', 'domains'] as const) {
+    const scopeType = scope === 'projects' ? 'project' : 'domain';
+    type G = { Params: { sid: string; uid: string; rid: string } };
+    const path = `/${scope}/:sid/users/:uid/roles/:rid`;
+    app.put<G>(path, { preHandler: admin }, async (req, reply) => {
+      await identity.grant(scopeType, req.params.sid, req.params.uid, req.params.rid);
+      return reply.code(204).send();
+    });
+    app.get<G>(path, { preHandler: admin }, async (req, reply) => {
+      const has = await identity.hasRole(scopeType, req.params.sid, req.params.uid, req.params.rid);
+      if (!has) throw new NotFoundAssignment();
+      return reply.code(204).send();
+    });
+    app.delete<G>(path, { preHandler: admin }, async (req, reply) => {
+      await identity.revokeRole(scopeType, req.params.sid, req.params.uid, req.params.rid);
+      return reply.code(204).send();
+    });
+    app.get<{ Params: { sid: string; uid: string } }>(`/${scope}/:sid/users/:uid/roles`, { preHandler: admin }, async (req) => {
+      const rows = await identity.listAssignments({ scopeType, scopeId: req.params.sid, userId: req.params.uid });
+      const roles = await Promise.all(rows.map((r) => identity.getRole(r.role_id)));
+      return { roles: roles.map((r) => roleView(r, base)), links: listLinks(base, `${scope}/${req.params.sid}/users/${req.params.uid}/roles`) };
+    });
+  }
+  app.get('/role_assignments', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    const projectId = one(q, 'scope.project.id');
+    const domainId = one(q, 'scope.domain.id');
+    const rows = await identity.listAssignments({
+      userId: one(q, 'user.id'), roleId: one(q, 'role.id'),
+      scopeType: projectId ? 'project' : domainId ? 'domain' : undefined, scopeId: projectId ?? domainId,
+    });
+    return {
+      role_assignments: rows.map((r) => ({
+        role: { id: r.role_id }, user: { id: r.user_id },
+        scope: r.scope_type === 'project' ? { project: { id: r.scope_id } } : { domain: { id: r.scope_id } },
+        links: { assignment: `${base}/${r.scope_type}s/${r.scope_id}/users/${r.user_id}/roles/${r.role_id}` },
+      })),
+      links: listLinks(base, 'role_assignments'),
+    };
+  });
+
+  // ---- domains ----
+  app.get('/domains', { preHandler: admin }, async (req) => {
+    const name = one(req.query as RawQuery, 'name');
+    const all = await identity.listDomains();
+    return { domains: all.filter((d) => name === undefined || d.name === name).map((d) => domainView(d, base)), links: listLinks(base, 'domains') };
+  });
+  app.get<{ Params: P }>('/domains/:id', { preHandler: admin }, async (req) => ({ domain: domainView(await identity.getDomain(req.params.id), base) }));
+  app.post<{ Body: Static<typeof DomainBody> }>('/domains', { schema: { body: DomainBody }, preHandler: admin }, async (req, reply) =>
+    reply.code(201).send({ domain: domainView(await identity.createDomain(req.body.domain.name, req.body.domain.description), base) }));
+}
+
+function defaultDomain(ctx: AuthContext): string {
+  return ctx.project?.domain.id ?? ctx.domain?.id ?? ctx.user.domain.id;
+}
+
+// Keystone answers 404 for a subject token that does not validate, and for a missing grant.
+class NotFoundToken extends NotFound {
+  constructor() {
+    super('The subject token is unknown, expired or revoked.');
+  }
+}
+class NotFoundAssignment extends NotFound {
+  constructor() {
+    super('Could not find role assignment.');
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AuditService } from '../../services/audit.js';
+import type { HostsService } from '../../services/hosts.js';
+import { IdentityService } from '../../services/identity.js';
+import type { Store } from '../../store/store.js';
+import { authenticate, callerOf } from '../auth.js';
+import type { Metrics } from '../metrics.js';
+import { intParam, one, type RawQuery } from '../query.js';
+import { Forbidden } from '../../domain/errors.js';
+
+// Operator endpoints outside the OTC API: health, metrics, quota changes, the audit trail.
+// They live under /opendeh/ so they can never clash with an OTC path.
+
+const QuotaBody = Type.Object({ hard_limit: Type.Integer({ minimum: -1 }) }, { additionalProperties: false });
+
+export function operatorRoutes(app: FastifyInstance, d: { store: Store; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+  const admin = async (req: FastifyRequest) => {
+    await authenticate(d.identity)(req);
+    if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
+    IdentityService.requireAdmin(req.auth!);
+  };
+  app.get('/opendeh/healthz', async () => ({ status: 'ok' }));
+  app.get('/opendeh/readyz', async () => {
+    await d.store.read((ex) => ex.selectFrom('domains').select('id').limit(1).execute());
+    return { status: 'ready', engine: d.store.caps.engine };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const text = await d.metrics.registry.metrics();
+    return reply.type(d.metrics.registry.contentType).send(text);
+  });
+  app.put<{ Params: { tenant_id: string; resource: string }; Body: Static<typeof QuotaBody> }>('/opendeh/v1/quotas/:tenant_id/:resource',
+    { schema: { body: QuotaBody }, preHandler: admin }, async (req, reply) => {
+      await d.hosts.setQuota(callerOf(req), req.params.tenant_id, req.params.resource, req.body.hard_limit);
+      return reply.code(204).send();
+    });
+  app.get('/opendeh/v1/audit', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    return { events: await d.audit.list({ projectId: one(q, 'project_id'), limit: intParam(q, 'limit', 1, 1000) ?? 100 }) };
+  });
+}

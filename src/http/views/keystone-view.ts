@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { AuthContext } from '../../services/identity.js';
+import type { DomainRow, ProjectRow, RoleRow, UserRow } from '../../store/identity-repo.js';
+
+// Keystone v3 wire shapes: the token body of CONTRACT §1.5 (with its catalog) and the
+// project/user/role/domain objects the openstack CLI reads.
+
+export interface CatalogOptions { readonly publicUrl: string; readonly region: string }
+
+/** Microsecond-precision RFC 3339 with Z, as Keystone and Go's time.Time parser expect. */
+export function keystoneTime(stored: string): string {
+  return stored.replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+const stableId = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
+
+function entry(type: string, name: string, url: string, region: string) {
+  return {
+    type, name, id: stableId(`svc:${type}`),
+    endpoints: [{ id: stableId(`ep:${type}:${url}`), interface: 'public', region, region_id: region, url }],
+  };
+}
+
+export function catalogFor(ctx: AuthContext, o: CatalogOptions) {
+  const cat = [entry('identity', 'keystone', `${o.publicUrl}/identity/v3`, o.region)];
+  if (ctx.project) {
+    const pid = ctx.project.id;
+    cat.push(
+      entry('deh', 'deh', `${o.publicUrl}/v1.0/${pid}`, o.region),
+      entry('compute', 'nova', `${o.publicUrl}/compute/v2.1/${pid}`, o.region),
+      entry('ecs', 'ecs', `${o.publicUrl}/compute/v1/${pid}`, o.region),
+    );
+  }
+  return cat;
+}
+
+export function tokenView(ctx: AuthContext, o: CatalogOptions, withCatalog = true) {
+  return {
+    token: {
+      methods: ctx.methods,
+      expires_at: keystoneTime(ctx.expiresAt),
+      issued_at: keystoneTime(ctx.issuedAt),
+      audit_ids: [ctx.auditId],
+      user: { id: ctx.user.id, name: ctx.user.name, domain: ctx.user.domain, password_expires_at: null },
+      ...(ctx.project && { project: ctx.project }),
+      ...(ctx.domain && { domain: ctx.domain }),
+      roles: ctx.roles,
+      is_domain: false,
+      ...(withCatalog && (ctx.project || ctx.domain) && { catalog: catalogFor(ctx, o) }),
+    },
+  };
+}
+
+export const projectView = (p: ProjectRow, base: string) => ({
+  id: p.id, name: p.name, domain_id: p.domain_id, description: p.description, enabled: p.enabled === 1,
+  is_domain: false, parent_id: p.domain_id, tags: [], links: { self: `${base}/projects/${p.id}` },
+});
+export const userView = (u: UserRow, base: string) => ({
+  id: u.id, name: u.name, domain_id: u.domain_id, enabled: u.enabled === 1,
+  ...(u.default_project_id && { default_project_id: u.default_project_id }),
+  password_expires_at: null, options: {}, links: { self: `${base}/users/${u.id}` },
+});
+export const roleView = (r: RoleRow, base: string) => ({ id: r.id, name: r.name, domain_id: null, description: null, options: {}, links: { self: `${base}/roles/${r.id}` } });
+export const domainView = (d: DomainRow, base: string) => ({
+  id: d.id, name: d.name, description: d.description, enabled: d.enabled === 1, tags: [], options: {}, links: { self: `${base}/domains/${d.id}` },
+});
+export const listLinks = (base: string, what: string) => ({ self: `${base}/${what}`, previous: null, next: null });

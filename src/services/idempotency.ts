@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { BadRequest, Conflict, ErrorCodes } from '../domain/errors.js';
+import { toStored, type Clock } from '../domain/time.js';
+import { IdempotentReplay, idempotencyScope } from '../store/idempotency.js';
+
+// Runs a write under an optional client token. Same token + same request → the first answer
+// again, nothing created; same token + different request → 409 IdempotentParameterMismatch.
+
+export const CLIENT_TOKEN_RE = /^[\x21-\x7e]{1,64}$/;
+export const CLIENT_TOKEN_TTL_MS = 24 * 3600 * 1000;
+
+export interface Answer { readonly status: number; readonly body: unknown }
+
+export async function runIdempotent<R>(
+  clock: Clock,
+  key: { projectId: string; token: string | undefined; operation: string; request: unknown },
+  write: () => Promise<R>,
+  present: (r: R) => Answer,
+): Promise<Answer> {
+  if (key.token === undefined) return present(await write());
+  if (!CLIENT_TOKEN_RE.test(key.token)) throw new BadRequest('X-Client-Token must be 1 to 64 printable ASCII characters', ErrorCodes.InvalidParameter);
+  const requestHash = createHash('sha256').update(`${key.operation}\n${JSON.stringify(key.request)}`).digest('hex');
+  const now = clock();
+  const scope = {
+    used: false,
+    key: {
+      projectId: key.projectId, token: key.token, operation: key.operation, requestHash,
+      now: toStored(now), notBefore: toStored(new Date(now.getTime() - CLIENT_TOKEN_TTL_MS)),
+      present: present as (r: unknown) => Answer,
+    },
+  };
+  try {
+    return await idempotencyScope.run(scope, async () => present(await write()));
+  } catch (e) {
+    if (!(e instanceof IdempotentReplay)) throw e;
+    if (e.stored.requestHash !== requestHash || e.stored.operation !== key.operation) {
+      throw new Conflict(`IdempotentParameterMismatch: client token "${key.token}" was used for a different request`, ErrorCodes.IdempotencyMismatch);
+    }
+    return { status: e.stored.status, body: e.stored.body };
+  }
+}

@@ -1,0 +1,385 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../domain/errors.js';
+import { keystoneId } from '../domain/ids.js';
+import { toStored, type Clock } from '../domain/time.js';
+import { identityRepo as repo, type ProjectRow, type UserRow } from '../store/identity-repo.js';
+import type { Executor, Store } from '../store/store.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+
+// Keystone v3 subset: password and token authentication, project/domain scope, tokens that
+// expire and can be revoked, and the admin calls `openstack project|user|role …` make.
+
+export interface NamedRef { readonly id: string; readonly name: string }
+export interface AuthContext {
+  readonly user: NamedRef & { readonly domain: NamedRef };
+  readonly project: (NamedRef & { readonly domain: NamedRef }) | null;
+  readonly domain: NamedRef | null;
+  readonly roles: readonly NamedRef[];
+  readonly methods: readonly string[];
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly auditId: string;
+  readonly isAdmin: boolean;
+}
+
+/** What a client asks for in POST /v3/auth/tokens, already shape-checked by the route schema. */
+export interface AuthRequest {
+  readonly methods: readonly string[];
+  readonly password?: { user: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } } };
+  readonly token?: { id: string };
+  readonly scope?: 'unscoped' | { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } }; domain?: { id?: string; name?: string } };
+}
+
+export const ADMIN_ROLE = 'admin';
+const DEFAULT_ROLES = ['admin', 'member', 'reader'];
+const CACHE_MS = 5_000; // validated tokens are cached this long; revocation elsewhere shows after it
+const CACHE_MAX = 10_000;
+
+export interface IdentityOptions { readonly tokenTtlSeconds: number }
+
+export class IdentityService {
+  private readonly cache = new Map<string, { ctx: AuthContext; until: number }>();
+
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: IdentityOptions) {}
+
+  /** First start: domain, project, admin user and default roles. Returns the password if it was generated. */
+  async bootstrap(b: { domain: string; project: string; user: string; password: string }): Promise<{ generatedPassword: string | null }> {
+    const password = b.password || generatePassword();
+    const hash = await hashPassword(password);
+    const created = await this.store.write(async (tx) => {
+      if ((await repo.countDomains(tx)) > 0) return false;
+      const now = toStored(this.clock());
+      const domainId = b.domain === 'Default' ? 'default' : keystoneId();
+      await repo.insertDomain(tx, { id: domainId, name: b.domain, enabled: 1, description: 'bootstrap domain', created_at: now });
+      const projectId = keystoneId();
+      await repo.insertProject(tx, { id: projectId, name: b.project, domain_id: domainId, description: 'bootstrap project', enabled: 1, created_at: now });
+      const userId = keystoneId();
+      await repo.insertUser(tx, { id: userId, name: b.user, domain_id: domainId, password_hash: hash, enabled: 1, default_project_id: projectId, created_at: now });
+      for (const name of DEFAULT_ROLES) await repo.insertRole(tx, { id: keystoneId(), name });
+      const admin = await repo.roleByName(tx, ADMIN_ROLE);
+      await repo.grant(tx, admin!.id, userId, 'project', projectId);
+      await repo.grant(tx, admin!.id, userId, 'domain', domainId);
+      return true;
+    });
+    return { generatedPassword: created && !b.password ? password : null };
+  }
+
+  /**
+   * Issues a token. Raises Unauthorized for bad credentials or a scope the user has no role
+   * on (Keystone answers 401 for both), BadRequest for a malformed request.
+   */
+  async issueToken(req: AuthRequest): Promise<{ token: string; ctx: AuthContext }> {
+    let user: UserRow;
+    let methods: string[];
+    let inheritedExpiry: string | null = null;
+    let inheritedAudit: string | null = null;
+    if (req.methods.includes('password')) {
+      if (!req.password) throw new BadRequest('password method named but no password given');
+      user = await this.checkPassword(req.password.user);
+      methods = ['password'];
+    } else if (req.methods.includes('token')) {
+      if (!req.token?.id) throw new BadRequest('token method named but no token id given');
+      const from = await this.validate(req.token.id);
+      const u = await this.store.read((ex) => repo.userById(ex, from.user.id));
+      if (!u || !u.enabled) throw new Unauthorized('The request you have made requires authentication.');
+      user = u;
+      methods = ['token'];
+      inheritedExpiry = from.expiresAt; // a rescoped token never outlives the one it came from
+      inheritedAudit = from.auditId;
+    } else {
+      throw new BadRequest(`unsupported authentication methods: ${req.methods.join(', ')}`);
+    }
+
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock();
+    const ttlExpiry = new Date(now.getTime() + this.opts.tokenTtlSeconds * 1000);
+    const expiresAt = inheritedExpiry && inheritedExpiry < toStored(ttlExpiry) ? inheritedExpiry : toStored(ttlExpiry);
+    const auditId = inheritedAudit ?? randomBytes(16).toString('base64url');
+    const scope = await this.store.read((ex) => this.resolveScope(ex, user, req.scope));
+    await this.store.write((tx) => repo.insertToken(tx, {
+      token_hash: hashToken(token), user_id: user.id, project_id: scope.projectId, domain_id: scope.domainId,
+      methods: methods.join(','), issued_at: toStored(now), expires_at: expiresAt, revoked: 0, audit_id: auditId,
+    }));
+    const ctx = await this.store.read((ex) => this.contextFor(ex, user, scope.projectId, scope.domainId, methods, toStored(now), expiresAt, auditId));
+    return { token, ctx };
+  }
+
+  /** The context of a valid token; Unauthorized when unknown, expired or revoked. */
+  async validate(token: string): Promise<AuthContext> {
+    const hash = hashToken(token);
+    const nowMs = this.clock().getTime();
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > nowMs && Date.parse(hit.ctx.expiresAt) > nowMs) return hit.ctx;
+    const row = await this.store.read((ex) => repo.tokenByHash(ex, hash));
+    if (!row || row.revoked || Date.parse(row.expires_at) <= nowMs) {
+      this.cache.delete(hash);
+      throw new Unauthorized('The token is unknown, expired or revoked.');
+    }
+    const ctx = await this.store.read(async (ex) => {
+      const user = await repo.userById(ex, row.user_id);
+      if (!user || !user.enabled) return null;
+      return this.contextFor(ex, user, row.project_id, row.domain_id, row.methods.split(','), row.issued_at, row.expires_at, row.audit_id);
+    });
+    if (!ctx) throw new Unauthorized('The user of this token no longer exists or is disabled.');
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { ctx, until: nowMs + CACHE_MS });
+    return ctx;
+  }
+
+  async revoke(token: string): Promise<void> {
+    const hash = hashToken(token);
+    this.cache.delete(hash);
+    const r = await this.store.write((tx) => repo.revokeToken(tx, hash));
+    if (Number(r.numUpdatedRows) === 0) throw new NotFound('Could not find token.');
+  }
+
+  private async checkPassword(u: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } }): Promise<UserRow> {
+    const user = await this.store.read(async (ex) => {
+      if (u.id) return repo.userById(ex, u.id);
+      if (!u.name) throw new BadRequest('user needs an id, or a name and a domain');
+      const domain = await this.findDomain(ex, u.domain);
+      return domain ? repo.userByName(ex, domain.id, u.name) : undefined;
+    });
+    // Verify even for an unknown user so the answer takes the same time either way.
+    const ok = await verifyPassword(u.password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok || !user.enabled) throw new Unauthorized('The request you have made requires authentication.');
+    return user;
+  }
+
+  private async findDomain(ex: Executor, d?: { id?: string; name?: string }) {
+    if (!d || (!d.id && !d.name)) throw new BadRequest('a domain id or name is required');
+    return d.id ? repo.domainById(ex, d.id) : repo.domainByName(ex, d.name!);
+  }
+
+  private async resolveScope(ex: Executor, user: UserRow, scope: AuthRequest['scope']): Promise<{ projectId: string | null; domainId: string | null }> {
+    if (!scope || scope === 'unscoped') {
+      if (scope === undefined && user.default_project_id) {
+        const roles = await repo.rolesOf(ex, user.id, 'project', user.default_project_id);
+        if (roles.length > 0) return { projectId: user.default_project_id, domainId: null };
+      }
+      return { projectId: null, domainId: null };
+    }
+    if (scope.project) {
+      let project: ProjectRow | undefined;
+      if (scope.project.id) project = await repo.projectById(ex, scope.project.id);
+      else if (scope.project.name) {
+        const domain = await this.findDomain(ex, scope.project.domain);
+        project = domain ? await repo.projectByName(ex, domain.id, scope.project.name) : undefined;
+      } else throw new BadRequest('project scope needs an id, or a name and a domain');
+      if (!project || !project.enabled) throw new Unauthorized('The project to scope to does not exist or is disabled.');
+      const roles = await repo.rolesOf(ex, user.id, 'project', project.id);
+      if (roles.length === 0) throw new Unauthorized(`User ${user.id} has no access to project ${project.id}.`);
+      return { projectId: project.id, domainId: null };
+    }
+    if (scope.domain) {
+      const domain = await this.findDomain(ex, scope.domain);
+      if (!domain || !domain.enabled) throw new Unauthorized('The domain to scope to does not exist or is disabled.');
+      const roles = await repo.rolesOf(ex, user.id, 'domain', domain.id);
+      if (roles.length === 0) throw new Unauthorized(`User ${user.id} has no access to domain ${domain.id}.`);
+      return { projectId: null, domainId: domain.id };
+    }
+    throw new BadRequest('scope must name a project or a domain');
+  }
+
+  private async contextFor(ex: Executor, user: UserRow, projectId: string | null, domainId: string | null,
+    methods: readonly string[], issuedAt: string, expiresAt: string, auditId: string): Promise<AuthContext> {
+    const userDomain = await repo.domainById(ex, user.domain_id);
+    let project: AuthContext['project'] = null;
+    let domain: AuthContext['domain'] = null;
+    let roles: NamedRef[] = [];
+    if (projectId) {
+      const p = await repo.projectById(ex, projectId);
+      if (!p || !p.enabled) throw new Unauthorized('The project of this token no longer exists or is disabled.');
+      const pd = await repo.domainById(ex, p.domain_id);
+      project = { id: p.id, name: p.name, domain: { id: pd!.id, name: pd!.name } };
+      roles = await repo.rolesOf(ex, user.id, 'project', p.id);
+      if (roles.length === 0) throw new Unauthorized('The user no longer has a role on the project of this token.');
+    } else if (domainId) {
+      const d = await repo.domainById(ex, domainId);
+      if (!d) throw new Unauthorized('The domain of this token no longer exists.');
+      domain = { id: d.id, name: d.name };
+      roles = await repo.rolesOf(ex, user.id, 'domain', d.id);
+    }
+    return {
+      user: { id: user.id, name: user.name, domain: { id: userDomain!.id, name: userDomain!.name } },
+      project, domain, roles, methods, issuedAt, expiresAt, auditId,
+      isAdmin: roles.some((r) => r.name === ADMIN_ROLE),
+    };
+  }
+
+  // ---- admin calls (the routes check `isAdmin` before calling) ----
+
+  listDomains() { return this.store.read((ex) => repo.listDomains(ex)); }
+  async getDomain(id: string) {
+    const d = await this.store.read((ex) => repo.domainById(ex, id));
+    if (!d) throw new NotFound(`Could not find domain: ${id}.`);
+    return d;
+  }
+  async createDomain(name: string, description = '') {
+    const row = { id: keystoneId(), name, enabled: 1, description, created_at: toStored(this.clock()) };
+    await this.store.write((tx) => repo.insertDomain(tx, row)).catch(conflictAs(`Duplicate entry: domain ${name} exists.`));
+    return row;
+  }
+
+  listProjects(f: { domainId?: string; name?: string }) { return this.store.read((ex) => repo.listProjects(ex, f)); }
+  async getProject(id: string) {
+    const p = await this.store.read((ex) => repo.projectById(ex, id));
+    if (!p) throw new NotFound(`Could not find project: ${id}.`);
+    return p;
+  }
+  async createProject(p: { name: string; domainId: string; description?: string; enabled?: boolean }) {
+    const row: ProjectRow = {
+      id: keystoneId(), name: p.name, domain_id: p.domainId, description: p.description ?? '',
+      enabled: p.enabled === false ? 0 : 1, created_at: toStored(this.clock()),
+    };
+    await this.store.write(async (tx) => {
+      if (!(await repo.domainById(tx, p.domainId))) throw new NotFound(`Could not find domain: ${p.domainId}.`);
+      await repo.insertProject(tx, row);
+    }).catch(conflictAs(`Conflict occurred attempting to store project - Duplicate entry ${p.name} in domain ${p.domainId}.`));
+    return row;
+  }
+  async updateProject(id: string, patch: { name?: string; description?: string; enabled?: boolean }) {
+    await this.store.write(async (tx) => {
+      const r = await repo.updateProject(tx, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+      });
+      if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
+    }).catch(conflictAs('Conflict occurred attempting to store project - duplicate name.'));
+    this.cache.clear();
+    return this.getProject(id);
+  }
+  async deleteProject(id: string) {
+    await this.store.write(async (tx) => {
+      const hosts = await tx.selectFrom('hosts').select('id').where('project_id', '=', id).where('state', '!=', 'released').limit(1).execute();
+      if (hosts.length > 0) throw new Conflict(`Project ${id} still holds DeHs; release them first.`);
+      await repo.deleteAssignmentsOfScope(tx, 'project', id);
+      const r = await repo.deleteProject(tx, id);
+      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
+    });
+    this.cache.clear();
+  }
+
+  listUsers(f: { domainId?: string; name?: string }) { return this.store.read((ex) => repo.listUsers(ex, f)); }
+  async getUser(id: string) {
+    const u = await this.store.read((ex) => repo.userById(ex, id));
+    if (!u) throw new NotFound(`Could not find user: ${id}.`);
+    return u;
+  }
+  async createUser(u: { name: string; domainId: string; password?: string; enabled?: boolean; defaultProjectId?: string }) {
+    const row: UserRow = {
+      id: keystoneId(), name: u.name, domain_id: u.domainId,
+      // A user created without a password cannot log in until one is set.
+      password_hash: u.password ? await hashPassword(u.password) : '!',
+      enabled: u.enabled === false ? 0 : 1, default_project_id: u.defaultProjectId ?? null, created_at: toStored(this.clock()),
+    };
+    await this.store.write(async (tx) => {
+      if (!(await repo.domainById(tx, u.domainId))) throw new NotFound(`Could not find domain: ${u.domainId}.`);
+      await repo.insertUser(tx, row);
+    }).catch(conflictAs(`Conflict occurred attempting to store user - Duplicate entry ${u.name} in domain ${u.domainId}.`));
+    return row;
+  }
+  async updateUser(id: string, patch: { name?: string; password?: string; enabled?: boolean; defaultProjectId?: string }) {
+    const hash = patch.password ? await hashPassword(patch.password) : undefined;
+    await this.store.write(async (tx) => {
+      const r = await repo.updateUser(tx, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(hash !== undefined && { password_hash: hash }),
+        ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+        ...(patch.defaultProjectId !== undefined && { default_project_id: patch.defaultProjectId }),
+      });
+      if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
+      if (hash !== undefined || patch.enabled === false) await repo.revokeTokensOfUser(tx, id);
+    }).catch(conflictAs('Conflict occurred attempting to store user - duplicate name.'));
+    this.cache.clear();
+    return this.getUser(id);
+  }
+  async deleteUser(id: string) {
+    await this.store.write(async (tx) => {
+      await repo.revokeTokensOfUser(tx, id);
+      const r = await repo.deleteUser(tx, id);
+      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
+    });
+    this.cache.clear();
+  }
+
+  listRoles(name?: string) { return this.store.read((ex) => repo.listRoles(ex, name)); }
+  async getRole(id: string) {
+    const r = await this.store.read((ex) => repo.roleById(ex, id));
+    if (!r) throw new NotFound(`Could not find role: ${id}.`);
+    return r;
+  }
+  async createRole(name: string) {
+    const row = { id: keystoneId(), name };
+    await this.store.write((tx) => repo.insertRole(tx, row)).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
+    return row;
+  }
+  async deleteRole(id: string) {
+    await this.store.write(async (tx) => {
+      const r = await repo.deleteRole(tx, id);
+      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find role: ${id}.`);
+    });
+    this.cache.clear();
+  }
+
+  /** PUT /v3/projects/{p}/users/{u}/roles/{r} (and the domain form). */
+  async grant(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
+    await this.store.write(async (tx) => {
+      await this.mustExist(tx, scopeType, scopeId, userId, roleId);
+      await repo.grant(tx, roleId, userId, scopeType, scopeId);
+    });
+  }
+  async revokeRole(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
+    await this.store.write(async (tx) => {
+      const r = await repo.revoke(tx, roleId, userId, scopeType, scopeId);
+      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find role assignment of ${roleId} to ${userId} on ${scopeType} ${scopeId}.`);
+    });
+    this.cache.clear();
+  }
+  async hasRole(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string): Promise<boolean> {
+    const rows = await this.store.read((ex) => repo.listAssignments(ex, { scopeType, scopeId, userId, roleId }));
+    return rows.length > 0;
+  }
+  listAssignments(f: { userId?: string; scopeType?: 'project' | 'domain'; scopeId?: string; roleId?: string }) {
+    return this.store.read((ex) => repo.listAssignments(ex, f));
+  }
+  /** Projects a user has a role on (GET /v3/users/{id}/projects, /v3/auth/projects). */
+  async projectsOfUser(userId: string): Promise<ProjectRow[]> {
+    return this.store.read(async (ex) => {
+      const ids = [...new Set((await repo.listAssignments(ex, { userId, scopeType: 'project' })).map((a) => a.scope_id))];
+      const out: ProjectRow[] = [];
+      for (const id of ids) {
+        const p = await repo.projectById(ex, id);
+        if (p) out.push(p);
+      }
+      return out;
+    });
+  }
+
+  private async mustExist(ex: Executor, scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
+    const scope = scopeType === 'project' ? await repo.projectById(ex, scopeId) : await repo.domainById(ex, scopeId);
+    if (!scope) throw new NotFound(`Could not find ${scopeType}: ${scopeId}.`);
+    if (!(await repo.userById(ex, userId))) throw new NotFound(`Could not find user: ${userId}.`);
+    if (!(await repo.roleById(ex, roleId))) throw new NotFound(`Could not find role: ${roleId}.`);
+  }
+
+  /** Refuses a call that needs the admin role. */
+  static requireAdmin(ctx: AuthContext): void {
+    if (!ctx.isAdmin) throw new Forbidden('You are not authorized to perform the requested action (admin role required).');
+  }
+}
+
+function hashToken(t: string): string {
+  return createHash('sha256').update(t).digest('hex');
+}
+
+function conflictAs(message: string) {
+  return (e: unknown): never => {
+    if (e instanceof Conflict) throw new Conflict(message);
+    throw e;
+  };
+}
+
+// A valid scrypt hash of a random string, for constant-time answers to unknown users.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

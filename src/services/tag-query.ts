@@ -1,0 +1,49 @@
+import { BadRequest, ErrorCodes } from '../domain/errors.js';
+import type { Tag } from '../domain/tag.js';
+import { hostRepo } from '../store/host-repo.js';
+import type { Store } from '../store/store.js';
+import { tagQueryRepo, type TagCondition } from '../store/tag-query-repo.js';
+import type { Caller } from './hosts.js';
+
+// POST /dedicated-host-tags/resource_instances/action (REF querying_dehs_by_tag.rst).
+
+export interface TagQueryRequest {
+  readonly action: 'filter' | 'count';
+  readonly tags?: readonly TagCondition[];
+  readonly tagsAny?: readonly TagCondition[];
+  readonly notTags?: readonly TagCondition[];
+  readonly notTagsAny?: readonly TagCondition[];
+  readonly matches?: readonly { key: string; value: string }[];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface TagQueryResult {
+  readonly totalCount: number;
+  readonly resources?: { id: string; name: string; tags: Tag[] }[];
+}
+
+export const MAX_TAG_QUERY_LIMIT = 1000;
+
+export async function queryHostsByTags(store: Store, caller: Caller, req: TagQueryRequest): Promise<TagQueryResult> {
+  const limit = req.limit ?? MAX_TAG_QUERY_LIMIT;
+  const offset = req.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TAG_QUERY_LIMIT) throw new BadRequest(`limit must be 1 to ${MAX_TAG_QUERY_LIMIT}`, ErrorCodes.InvalidParameter);
+  if (!Number.isInteger(offset) || offset < 0) throw new BadRequest('offset must be an integer ≥ 0', ErrorCodes.InvalidParameter);
+  let nameContains: string | undefined;
+  for (const m of req.matches ?? []) {
+    if (m.key !== 'resource_name') throw new BadRequest(`matches key must be "resource_name", not "${m.key}"`, ErrorCodes.InvalidParameter);
+    nameContains = m.value;
+  }
+  const q = {
+    projectId: caller.projectId, tags: req.tags ?? [], tagsAny: req.tagsAny ?? [], notTags: req.notTags ?? [],
+    notTagsAny: req.notTagsAny ?? [], nameContains,
+  };
+  return store.read(async (ex) => {
+    const totalCount = await tagQueryRepo.count(ex, q);
+    if (req.action === 'count') return { totalCount };
+    const page = await tagQueryRepo.page(ex, q, offset, limit);
+    const tags = await hostRepo.tagsOf(ex, page.map((p) => p.id));
+    return { totalCount, resources: page.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) };
+  });
+}

@@ -1,0 +1,55 @@
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from './tables.js';
+
+// The only file that knows which engine is underneath. Differences are capability flags,
+// never `if (sqlite)` in query code.
+
+export interface Capabilities {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Several processes may share the database (PostgreSQL); SQLite has one writer process. */
+  readonly multiProcess: boolean;
+  /** `INSERT … ON CONFLICT` spelled the same on both, kept as a flag for future engines. */
+  readonly onConflict: boolean;
+}
+
+export interface OpenedDb {
+  readonly db: Kysely<Database>;
+  readonly caps: Capabilities;
+}
+
+export interface DbTarget {
+  /** postgres:// URL, or a SQLite file path, or ':memory:'. */
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+export function sqlitePathFor(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  return join(dataDir, 'opendeh.db');
+}
+
+export function openDb(target: DbTarget): OpenedDb {
+  if (/^postgres(ql)?:\/\//.test(target.url)) {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      caps: { engine: 'postgres', multiProcess: true, onConflict: true },
+    };
+  }
+  const file = new BetterSqlite3(target.url);
+  // WAL with synchronous=NORMAL: durable across process crashes, fast; never OFF.
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }),
+    caps: { engine: 'sqlite', multiProcess: false, onConflict: true },
+  };
+}

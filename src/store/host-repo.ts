@@ -1,0 +1,142 @@
+import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely';
+import type { Host } from '../domain/host.js';
+import type { Tag } from '../domain/tag.js';
+import type { Executor } from './store.js';
+import type { Database, HostsTable } from './tables.js';
+
+// Queries of the DeH aggregate. Lists are keyset-paginated on the time-ordered id, so a page
+// costs the same at host 10 as at host 10,000, and every filter runs in SQL on an index.
+
+export function hostRowToHost(r: HostsTable): Host {
+  return {
+    id: r.id, projectId: r.project_id, name: r.name, hostType: r.host_type, availabilityZone: r.availability_zone,
+    autoPlacement: r.auto_placement, state: r.state, vcpus: r.vcpus, memoryMb: r.memory_mb,
+    usedVcpus: r.used_vcpus, usedMemoryMb: r.used_memory_mb, instanceTotal: r.instance_total,
+    generation: r.generation, allocatedAt: r.allocated_at, releasedAt: r.released_at, updatedAt: r.updated_at,
+  };
+}
+
+export interface HostFilter {
+  /** null = every project (admin `tenant=all`). */
+  readonly projectId: string | null;
+  readonly id?: string;
+  readonly name?: string;
+  readonly hostTypes?: readonly string[];
+  readonly state?: Host['state'];
+  readonly availabilityZone?: string;
+  readonly instanceUuid?: string;
+  readonly tags?: readonly { key: string; value?: string }[];
+  /** ISO text: include hosts changed at or after it, released ones too. */
+  readonly changesSince?: string;
+  /** Released hosts older than this (ISO text) are gone for good. */
+  readonly releasedVisibleAfter: string;
+}
+
+type EB = ExpressionBuilder<Database, 'hosts'>;
+
+function where(eb: EB, f: HostFilter): Expression<SqlBool> {
+  const c: Expression<SqlBool>[] = [];
+  if (f.projectId !== null) c.push(eb('hosts.project_id', '=', f.projectId));
+  if (f.id !== undefined) c.push(eb('hosts.id', '=', f.id));
+  if (f.name !== undefined) c.push(eb('hosts.name', '=', f.name));
+  if (f.hostTypes !== undefined) c.push(f.hostTypes.length ? eb('hosts.host_type', 'in', [...f.hostTypes]) : sql<SqlBool>`1 = 0`);
+  if (f.availabilityZone !== undefined) c.push(eb('hosts.availability_zone', '=', f.availabilityZone));
+  if (f.state !== undefined) c.push(eb('hosts.state', '=', f.state));
+  else if (f.changesSince === undefined) c.push(eb('hosts.state', '!=', 'released'));
+  if (f.changesSince !== undefined) c.push(eb('hosts.updated_at', '>=', f.changesSince));
+  c.push(eb.or([eb('hosts.released_at', 'is', null), eb('hosts.released_at', '>=', f.releasedVisibleAfter)]));
+  if (f.instanceUuid !== undefined) {
+    c.push(eb.exists(eb.selectFrom('servers').select('servers.id')
+      .whereRef('servers.host_id', '=', 'hosts.id').where('servers.id', '=', f.instanceUuid).where('servers.deleted_at', 'is', null)));
+  }
+  for (const t of f.tags ?? []) {
+    c.push(eb.exists(eb.selectFrom('host_tags').select('host_tags.host_id')
+      .whereRef('host_tags.host_id', '=', 'hosts.id').where('host_tags.key', '=', t.key)
+      .$if(t.value !== undefined, (q) => q.where('host_tags.value', '=', t.value!))));
+  }
+  return eb.and(c);
+}
+
+export const hostRepo = {
+  async list(ex: Executor, f: HostFilter, page: { limit?: number; afterId?: string }): Promise<Host[]> {
+    let q = ex.selectFrom('hosts').selectAll().where((eb) => where(eb, f)).orderBy('hosts.id');
+    if (page.afterId !== undefined) q = q.where('hosts.id', '>', page.afterId);
+    if (page.limit !== undefined) q = q.limit(page.limit);
+    return (await q.execute()).map(hostRowToHost);
+  },
+  async count(ex: Executor, f: HostFilter): Promise<number> {
+    const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, f)).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+  async get(ex: Executor, projectId: string | null, id: string): Promise<Host | undefined> {
+    let q = ex.selectFrom('hosts').selectAll().where('id', '=', id);
+    if (projectId !== null) q = q.where('project_id', '=', projectId);
+    const r = await q.executeTakeFirst();
+    return r ? hostRowToHost(r) : undefined;
+  },
+  async insert(ex: Executor, rows: HostsTable[]): Promise<void> {
+    // Chunked so a large quantity stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 50) await ex.insertInto('hosts').values(rows.slice(i, i + 50)).execute();
+  },
+  /** Compare-and-swap on generation; false when another writer got there first. */
+  async casUpdate(ex: Executor, id: string, generation: number, patch: Partial<HostsTable>): Promise<boolean> {
+    const r = await ex.updateTable('hosts').set({ ...patch, generation: generation + 1 })
+      .where('id', '=', id).where('generation', '=', generation).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  async countActiveOfType(ex: Executor, projectId: string, hostType: string): Promise<number> {
+    const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n'))
+      .where('project_id', '=', projectId).where('host_type', '=', hostType).where('state', '!=', 'released').executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+  async usageByType(ex: Executor, projectId: string): Promise<Map<string, number>> {
+    const rows = await ex.selectFrom('hosts').select(['host_type', (eb) => eb.fn.countAll().as('n')])
+      .where('project_id', '=', projectId).where('state', '!=', 'released').groupBy('host_type').execute();
+    return new Map(rows.map((r) => [r.host_type, Number(r.n)]));
+  },
+  async instanceUuids(ex: Executor, hostId: string): Promise<string[]> {
+    const rows = await ex.selectFrom('servers').select('id').where('host_id', '=', hostId).where('deleted_at', 'is', null).orderBy('id').execute();
+    return rows.map((r) => r.id);
+  },
+
+  // ---- tags ----
+  async tags(ex: Executor, hostId: string): Promise<Tag[]> {
+    return ex.selectFrom('host_tags').select(['key', 'value']).where('host_id', '=', hostId).orderBy('key').execute();
+  },
+  async tagsOf(ex: Executor, hostIds: readonly string[]): Promise<Map<string, Tag[]>> {
+    const out = new Map<string, Tag[]>();
+    for (let i = 0; i < hostIds.length; i += 500) {
+      const rows = await ex.selectFrom('host_tags').select(['host_id', 'key', 'value'])
+        .where('host_id', 'in', hostIds.slice(i, i + 500)).orderBy('host_id').orderBy('key').execute();
+      for (const r of rows) {
+        const list = out.get(r.host_id) ?? [];
+        list.push({ key: r.key, value: r.value });
+        out.set(r.host_id, list);
+      }
+    }
+    return out;
+  },
+  async replaceTags(ex: Executor, hostId: string, tags: readonly Tag[]): Promise<void> {
+    await ex.deleteFrom('host_tags').where('host_id', '=', hostId).execute();
+    if (tags.length) await ex.insertInto('host_tags').values(tags.map((t) => ({ host_id: hostId, key: t.key, value: t.value }))).execute();
+  },
+
+  // ---- quota ----
+  async hardLimits(ex: Executor, projectId: string): Promise<Map<string, number>> {
+    const rows = await ex.selectFrom('host_quotas').select(['resource', 'hard_limit']).where('project_id', '=', projectId).execute();
+    return new Map(rows.map((r) => [r.resource, r.hard_limit]));
+  },
+  async setHardLimit(ex: Executor, projectId: string, resource: string, hardLimit: number): Promise<void> {
+    await ex.insertInto('host_quotas').values({ project_id: projectId, resource, hard_limit: hardLimit })
+      .onConflict((oc) => oc.columns(['project_id', 'resource']).doUpdateSet({ hard_limit: hardLimit })).execute();
+  },
+  /**
+   * Takes the project's write guard for the rest of the transaction: the UPDATE locks the
+   * project's guard row on PostgreSQL (SQLite serialises writers anyway), so the quota count
+   * that follows and the insert it allows cannot interleave with another allocation.
+   */
+  async lockProject(ex: Executor, projectId: string): Promise<void> {
+    await ex.insertInto('project_guards').values({ project_id: projectId, generation: 0 }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
+    await ex.updateTable('project_guards').set((eb) => ({ generation: eb('generation', '+', 1) })).where('project_id', '=', projectId).execute();
+  },
+};

@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './tables.js';
+import type { Capabilities } from './dialects.js';
+import { classifyDbError } from './db-errors.js';
+import { ConcurrentUpdate } from '../domain/errors.js';
+import { claimToken, idempotencyScope, recordResponse } from './idempotency.js';
+
+// The one door to the database. `write` runs a function in a transaction and retries it a
+// bounded number of times when it lost a race (generation compare-and-swap, serialization
+// failure, deadlock, a dropped connection); anything else is translated once and rethrown.
+
+export type Executor = Kysely<Database>;
+
+export interface StoreStats { retries: number; exhausted: number }
+
+export class Store {
+  readonly stats: StoreStats = { retries: 0, exhausted: 0 };
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly caps: Capabilities,
+    private readonly retries: number,
+  ) {}
+
+  /** A read outside a transaction; driver errors are translated. */
+  async read<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(this.db);
+      } catch (e) {
+        const c = classifyDbError(e);
+        if (!c) throw e;
+        if (c.kind === 'transient' && attempt < this.retries) {
+          this.stats.retries++;
+          await backoff(attempt);
+          continue;
+        }
+        throw c.error;
+      }
+    }
+  }
+
+  /** A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`. */
+  async write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(async (tx) => {
+          // The first write of a request that carries X-Client-Token also records the answer.
+          const scope = idempotencyScope.getStore();
+          if (!scope || scope.used) return fn(tx);
+          await claimToken(tx, scope.key);
+          const result = await fn(tx);
+          await recordResponse(tx, scope.key, result);
+          scope.used = true;
+          return result;
+        });
+      } catch (e) {
+        const c = classifyDbError(e);
+        if (!c) throw e;
+        if (c.kind === 'transient' && attempt < this.retries) {
+          this.stats.retries++;
+          await backoff(attempt);
+          continue;
+        }
+        if (c.error instanceof ConcurrentUpdate) this.stats.exhausted++;
+        throw c.error;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Jittered exponential backoff, capped at ~50 ms so a contended claim still answers fast. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,63 @@
+// Kysely table types, as stored (snake_case). Timestamps are ISO 8601 UTC text and booleans
+// are 0/1 integers on both engines, so one set of queries serves SQLite and PostgreSQL.
+
+export interface DomainsTable { id: string; name: string; enabled: number; description: string; created_at: string }
+export interface ProjectsTable { id: string; name: string; domain_id: string; description: string; enabled: number; created_at: string }
+export interface UsersTable {
+  id: string; name: string; domain_id: string; password_hash: string; enabled: number;
+  default_project_id: string | null; created_at: string;
+}
+export interface RolesTable { id: string; name: string }
+export interface RoleAssignmentsTable { role_id: string; user_id: string; scope_type: 'project' | 'domain'; scope_id: string }
+export interface TokensTable {
+  token_hash: string; user_id: string; project_id: string | null; domain_id: string | null;
+  methods: string; issued_at: string; expires_at: string; revoked: number; audit_id: string;
+}
+export interface HostsTable {
+  id: string; project_id: string; name: string; host_type: string; availability_zone: string;
+  auto_placement: 'on' | 'off'; state: 'available' | 'fault' | 'released';
+  vcpus: number; memory_mb: number; used_vcpus: number; used_memory_mb: number;
+  /** Denormalised for the auto-placement index: memory_mb − used_memory_mb. */
+  free_memory_mb: number;
+  instance_total: number; generation: number;
+  allocated_at: string; released_at: string | null; updated_at: string;
+}
+export interface HostTagsTable { host_id: string; key: string; value: string }
+export interface HostQuotasTable { project_id: string; resource: string; hard_limit: number }
+/** One row per project; its generation serialises quota-checked writes of that project. */
+export interface ProjectGuardsTable { project_id: string; generation: number }
+export interface ServersTable {
+  id: string; project_id: string; user_id: string; name: string; host_id: string | null;
+  flavor_id: string; vcpus: number; ram_mb: number; disk_gb: number;
+  availability_zone: string; status: string; task_state: string | null; power_state: number;
+  image_ref: string; networks: string; metadata: string; addresses: string; fault: string | null;
+  key_name: string | null; user_data: string | null; security_groups: string;
+  scheduler_hints: string; old_flavor_id: string | null; old_host_id: string | null;
+  build_until: string; created_at: string; updated_at: string; deleted_at: string | null;
+}
+export interface IdempotencyTable {
+  project_id: string; client_token: string; operation: string; request_hash: string;
+  status: number; body: string; created_at: string;
+}
+export interface AuditTable {
+  id: string; at: string; request_id: string; project_id: string | null; user_id: string | null;
+  action: string; resource_id: string | null; outcome: string; detail: string;
+}
+export interface ComputeQuotasTable { project_id: string; resource: string; hard_limit: number }
+
+export interface Database {
+  domains: DomainsTable;
+  projects: ProjectsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  role_assignments: RoleAssignmentsTable;
+  tokens: TokensTable;
+  hosts: HostsTable;
+  host_tags: HostTagsTable;
+  host_quotas: HostQuotasTable;
+  project_guards: ProjectGuardsTable;
+  servers: ServersTable;
+  idempotency: IdempotencyTable;
+  audit: AuditTable;
+  compute_quotas: ComputeQuotasTable;
+}

@@ -1,0 +1,54 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/time.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { AuditService } from './services/audit.js';
+import { HostsService } from './services/hosts.js';
+import { IdentityService } from './services/identity.js';
+import { ServersService } from './services/servers.js';
+import { openDb, sqlitePathFor } from './store/dialects.js';
+import { migrateToLatest } from './store/migrate.js';
+import { Store } from './store/store.js';
+
+// Composition: config → store → services → app. Used by main.ts, the offline CLI commands
+// and the tests, so all three run exactly the same wiring.
+
+export interface Services {
+  readonly store: Store;
+  readonly identity: IdentityService;
+  readonly hosts: HostsService;
+  readonly servers: ServersService;
+  readonly audit: AuditService;
+  readonly clock: Clock;
+}
+
+export async function openStore(config: Config, poolSize?: number): Promise<Store> {
+  const url = config.databaseUrl || sqlitePathFor(config.dataDir);
+  const { db, caps } = openDb({ url, poolSize });
+  await migrateToLatest(db);
+  return new Store(db, caps, config.claimRetries);
+}
+
+export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
+  const identity = new IdentityService(store, clock, { tokenTtlSeconds: config.tokenTtlSeconds });
+  const hosts = new HostsService(store, clock, {
+    availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes,
+    defaultHostQuota: config.defaultHostQuota, releasedRetentionSeconds: config.releasedRetentionSeconds,
+  });
+  const servers = new ServersService(store, clock, hosts, { serverBuildSeconds: config.serverBuildSeconds });
+  return { store, identity, hosts, servers, audit: new AuditService(store, clock), clock };
+}
+
+export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
+  return buildApp({
+    store: s.store, identity: s.identity, hosts: s.hosts, audit: s.audit, compute: { servers: s.servers }, clock: s.clock,
+    publicUrl: config.publicUrl, region: config.region, bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs, logger, metrics,
+  });
+}
+
+export async function bootstrapAdmin(config: Config, s: Services): Promise<string | null> {
+  const r = await s.identity.bootstrap({ domain: config.adminDomain, project: config.adminProject, user: config.adminUser, password: config.adminPassword });
+  return r.generatedPassword;
+}
