@@ -25,6 +25,8 @@ export interface DbTarget {
   /** postgres:// URL, or a SQLite file path, or ':memory:'. */
   readonly url: string;
   readonly poolSize?: number;
+  /** PostgreSQL schema to use (tests give each app its own); created if missing. */
+  readonly schema?: string;
 }
 
 export function sqlitePathFor(dataDir: string): string {
@@ -34,7 +36,10 @@ export function sqlitePathFor(dataDir: string): string {
 
 export function openDb(target: DbTarget): OpenedDb {
   if (/^postgres(ql)?:\/\//.test(target.url)) {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url, max: target.poolSize ?? 10,
+      ...(target.schema && { options: `-c search_path=${target.schema}` }),
+    });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     return {

@@ -1,0 +1,37 @@
+// Runs every compiled test file with node's test runner. With OPENDEH_REQUIRE_PG=1 (set by
+// .ci/run) it also fails when no PostgreSQL suite ran, so a skipped engine can never pass CI.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir, out = []) {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (p.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const only = process.argv.slice(2);
+const files = ['dist/src', 'dist/test'].flatMap((d) => { try { return find(d); } catch { return []; } })
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+const tap = `/tmp/opendeh-tests-${process.pid}.tap`;
+const args = ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+const child = spawn(process.execPath, args, { stdio: 'inherit', env: process.env });
+child.on('exit', (code) => {
+  let out = '';
+  try { out = readFileSync(tap, 'utf8'); rmSync(tap); } catch {}
+  const pgOk = (out.match(/^\s*ok \d+ - .*\[postgres\]/gm) ?? []).length;
+  const pgAll = (out.match(/^\s*(not )?ok \d+ - .*\[postgres\]/gm) ?? []).length;
+  if (process.env.OPENDEH_REQUIRE_PG === '1') {
+    if (pgAll === 0) {
+      console.error('FAIL: OPENDEH_REQUIRE_PG=1 but no [postgres] suite ran');
+      process.exit(1);
+    }
+    console.log(`postgres suites: ${pgOk} passed of ${pgAll}`);
+  }
+  process.exit(code ?? 1);
+});
