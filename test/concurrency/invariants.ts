@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import { openDb } from '../../src/store/dialects.js';
+
+// Invariants read straight from the database the servers write to, not through the API.
+
+export interface Violations { readonly problems: string[]; readonly hosts: number; readonly servers: number }
+
+export async function checkInvariants(dbUrl: string): Promise<Violations> {
+  const { db } = openDb({ url: dbUrl, poolSize: 1 });
+  const problems: string[] = [];
+  try {
+    const hosts = await db.selectFrom('hosts').selectAll().execute();
+    const sums = await db.selectFrom('servers').select(['host_id',
+      sql<number>`sum(vcpus)`.as('v'), sql<number>`sum(ram_mb)`.as('m'), sql<number>`count(*)`.as('n')])
+      .where('deleted_at', 'is', null).where('host_id', 'is not', null).groupBy('host_id').execute();
+    const byHost = new Map(sums.map((s) => [s.host_id, { v: Number(s.v), m: Number(s.m), n: Number(s.n) }]));
+    for (const h of hosts) {
+      const s = byHost.get(h.id) ?? { v: 0, m: 0, n: 0 };
+      if (h.used_vcpus !== s.v) problems.push(`host ${h.id}: used_vcpus ${h.used_vcpus} ≠ sum of its ECSs ${s.v}`);
+      if (h.used_memory_mb !== s.m) problems.push(`host ${h.id}: used_memory_mb ${h.used_memory_mb} ≠ sum of its ECSs ${s.m}`);
+      if (h.instance_total !== s.n) problems.push(`host ${h.id}: instance_total ${h.instance_total} ≠ ${s.n}`);
+      if (h.used_vcpus > h.vcpus || h.used_memory_mb > h.memory_mb) problems.push(`host ${h.id}: over capacity`);
+      if (h.state === 'released' && s.n > 0) problems.push(`host ${h.id}: released with ${s.n} ECSs`);
+    }
+    // Quota: no project holds more live hosts of a type than its hard limit.
+    const limits = await db.selectFrom('host_quotas').selectAll().execute();
+    for (const l of limits) {
+      if (l.hard_limit < 0) continue;
+      const n = hosts.filter((h) => h.project_id === l.project_id && h.host_type === l.resource && h.state !== 'released').length;
+      if (n > l.hard_limit) problems.push(`project ${l.project_id}: ${n} ${l.resource} hosts > hard limit ${l.hard_limit}`);
+    }
+    const servers = await db.selectFrom('servers').select('id').where('deleted_at', 'is', null).execute();
+    return { problems, hosts: hosts.length, servers: servers.length };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Hosts per allocation name: all-or-nothing means every name has 0 or exactly `quantity` hosts. */
+export async function hostsByName(dbUrl: string, projectId: string): Promise<Map<string, number>> {
+  const { db } = openDb({ url: dbUrl, poolSize: 1 });
+  try {
+    const rows = await db.selectFrom('hosts').select(['name', sql<number>`count(*)`.as('n')]).where('project_id', '=', projectId).groupBy('name').execute();
+    return new Map(rows.map((r) => [r.name, Number(r.n)]));
+  } finally {
+    await db.destroy();
+  }
+}
