@@ -1,0 +1,34 @@
+import { ComputeClient } from './compute.js';
+import { DehClient } from './deh.js';
+import { login, resume, type LoginOptions, Session } from './session.js';
+
+// The typed client of OpenDeH, shared by the CLI (Node) and the console (browser: served
+// compiled from /console/client/). It imports only types from the server code.
+
+export { ApiError, ConnectionError, parseErrorBody } from './errors.js';
+export { ComputeClient, type CreateServerRequest, type NovaServer } from './compute.js';
+export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
+export { identityBase, login, resume, Session, type LoginOptions } from './session.js';
+
+export interface Client {
+  readonly session: Session;
+  readonly deh: DehClient;
+  /** Present when the token's catalog lists a `compute` service. */
+  readonly compute?: ComputeClient;
+}
+
+export function clientFor(session: Session): Client {
+  return {
+    session,
+    deh: new DehClient(session),
+    ...(session.hasService('compute') && { compute: new ComputeClient(session) }),
+  };
+}
+
+export async function connect(o: LoginOptions): Promise<Client> {
+  return clientFor(await login(o));
+}
+
+export async function reconnect(authUrl: string, token: string, endpointOrigin?: string): Promise<Client> {
+  return clientFor(await resume(authUrl, token, endpointOrigin));
+}
