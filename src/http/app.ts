@@ -7,7 +7,7 @@ import type { IdentityService } from '../services/identity.js';
 import type { AuditService } from '../services/audit.js';
 import type { Store } from '../store/store.js';
 import { authenticate } from './auth.js';
-import { installErrorHandler, sendError } from './error-handler.js';
+import { answerClientError, installErrorHandler, sendError } from './error-handler.js';
 import { Metrics } from './metrics.js';
 import { dedicatedHostRoutes } from './routes/dedicated-hosts.js';
 import { hostTagRoutes } from './routes/host-tags.js';
@@ -47,6 +47,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
     bodyLimit: deps.bodyLimitBytes,
     requestTimeout: deps.requestTimeoutMs,
+    // Node looks for requests past requestTimeout only every connectionsCheckingInterval
+    // (30 s by default), so a 1 s timeout would answer 408 after up to 31 s; check at least
+    // once a second. Errors raised before a request exists (that 408, malformed HTTP) get the
+    // same DeH error body as every other error instead of Fastify's own.
+    http: { connectionsCheckingInterval: deps.requestTimeoutMs > 0 ? Math.min(1000, deps.requestTimeoutMs) : 30_000 },
+    clientErrorHandler: answerClientError,
     genReqId: () => `req-${randomUUID()}`,
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: true }),
@@ -55,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   const metrics = deps.metrics ?? new Metrics();
+  metrics.watchStore(deps.store.stats);
 
   // Clients send `Content-Type: application/json` on body-less GETs and DELETEs (Go SDK); an
   // empty JSON body is "no body", not an error.
@@ -114,7 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const idem = new Idempotency(deps.clock);
   await app.register(async (deh) => {
-    deh.addHook('preHandler', authenticate(deps.identity));
+    // onRequest, not preHandler: an unauthenticated request is a 401 before its body is read
+    // or validated (keystonemiddleware's order), never a 400 that describes the schema.
+    deh.addHook('onRequest', authenticate(deps.identity));
     dedicatedHostRoutes(deh, deps.hosts, idem);
     hostTagRoutes(deh, deps.hosts, deps.store);
     hostTypeAndQuotaRoutes(deh, deps.hosts);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // Prometheus metrics at /metrics: request latency by route and status, plus process metrics.
@@ -11,10 +11,21 @@ export class Metrics {
     labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [this.registry],
   });
-  readonly claimRetries = new Counter({ name: 'opendeh_store_retries_total', help: 'Transactions retried after losing a race', registers: [this.registry] });
 
   constructor(withDefaults = false) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'opendeh_' });
+  }
+
+  /** Exposes the store's race counters (read at scrape time, never drifting from the source). */
+  watchStore(stats: { retries: number; exhausted: number }): void {
+    new Gauge({
+      name: 'opendeh_store_retries_total', help: 'Transactions of this process retried after losing a race or a connection',
+      registers: [this.registry], collect() { this.set(stats.retries); },
+    });
+    new Gauge({
+      name: 'opendeh_store_retries_exhausted_total', help: 'Transactions that lost every retry (answered 409)',
+      registers: [this.registry], collect() { this.set(stats.exhausted); },
+    });
   }
 
   observe(req: FastifyRequest, reply: FastifyReply): void {

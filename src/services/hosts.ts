@@ -149,19 +149,22 @@ export class HostsService {
     return toStored(new Date(this.clock().getTime() - this.opts.releasedRetentionSeconds * 1000));
   }
 
-  /** A host the caller may see, not released. @raises NotFound */
-  async mustGet(ex: Executor, caller: Caller, id: string): Promise<Host> {
-    const h = UUID_RE.test(id) ? await hostRepo.get(ex, caller.isAdmin ? null : caller.projectId, id) : undefined;
-    if (!h || h.state === 'released' || (h.projectId !== caller.projectId && !caller.isAdmin)) {
-      throw new NotFound(`DeH ${id} could not be found`);
-    }
+  /**
+   * A live (not released) DeH of the caller's own project: what every write and every ECS
+   * placement acts on. Admins read other tenants' DeHs (`readable`) but never change them.
+   * @raises NotFound
+   */
+  async mustGet(ex: Executor, caller: Caller, id: string, readable = false): Promise<Host> {
+    const scope = readable && caller.isAdmin ? null : caller.projectId;
+    const h = UUID_RE.test(id) ? await hostRepo.get(ex, scope, id) : undefined;
+    if (!h || h.state === 'released') throw new NotFound(`DeH ${id} could not be found`);
     return h;
   }
 
   /** @raises NotFound */
   async get(caller: Caller, id: string): Promise<HostDetail> {
     return this.store.read(async (ex) => {
-      const host = await this.mustGet(ex, caller, id);
+      const host = await this.mustGet(ex, caller, id, true);
       const [instanceUuids, tags] = await Promise.all([hostRepo.instanceUuids(ex, id), hostRepo.tags(ex, id)]);
       return { host, instanceUuids, tags };
     });

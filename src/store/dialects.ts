@@ -27,6 +27,8 @@ export interface DbTarget {
   readonly poolSize?: number;
   /** PostgreSQL schema to use (tests give each app its own); created if missing. */
   readonly schema?: string;
+  /** Shown in pg_stat_activity; lets an operator (or a test) tell this pool's connections apart. */
+  readonly applicationName?: string;
 }
 
 export function sqlitePathFor(dataDir: string): string {
@@ -38,6 +40,7 @@ export function openDb(target: DbTarget): OpenedDb {
   if (/^postgres(ql)?:\/\//.test(target.url)) {
     const pool = new pg.Pool({
       connectionString: target.url, max: target.poolSize ?? 10,
+      application_name: target.applicationName ?? 'opendeh',
       ...(target.schema && { options: `-c search_path=${target.schema}` }),
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.

@@ -28,6 +28,8 @@ export interface TestApp {
   readonly config: Config;
   readonly clock: TestClock;
   readonly dialect: Dialect;
+  /** PostgreSQL: this app's schema, also its connections' application_name. */
+  readonly schema?: string;
   readonly admin: TestProject;
   /** A new project with a member user and a token scoped to it. */
   newProject(opts?: { admin?: boolean; name?: string }): Promise<TestProject>;
@@ -47,8 +49,8 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
     OPENDEH_SERVER_BUILD_SECONDS: '0', ...env,
   });
   const target = await freshTarget(dialect);
-  const { db, caps } = openDb({ url: target.url, schema: target.schema, poolSize: 8 });
-  await migrateToLatest(db);
+  const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize: 8 });
+  await migrateToLatest(db, target.schema);
   const store = new Store(db, caps, config.claimRetries);
   const clock = new TestClock();
   const services = createServices(config, store, clock.now);
@@ -82,7 +84,7 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
   };
 
   return {
-    app, services, config, clock, dialect, admin, newProject, login, call,
+    app, services, config, clock, dialect, schema: target.schema, admin, newProject, login, call,
     deh: (p, method, path, body, headers) => call(method, `/v1.0/${p.projectId}${path}`, { token: p.token, body, headers }),
     close: async () => {
       await app.close();
