@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './domain/time.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { AuditService } from './services/audit.js';
+import { HealthService } from './services/health.js';
 import { HostsService } from './services/hosts.js';
 import { IdentityService } from './services/identity.js';
 import { ServersService } from './services/servers.js';
@@ -42,7 +43,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    store: s.store, identity: s.identity, hosts: s.hosts, audit: s.audit, compute: { servers: s.servers }, clock: s.clock,
+    health: new HealthService(s.store), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: { servers: s.servers }, clock: s.clock,
     publicUrl: config.publicUrl, region: config.region, bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs, logger, metrics,
   });

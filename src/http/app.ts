@@ -5,7 +5,7 @@ import type { Clock } from '../domain/time.js';
 import type { HostsService } from '../services/hosts.js';
 import type { IdentityService } from '../services/identity.js';
 import type { AuditService } from '../services/audit.js';
-import type { Store } from '../store/store.js';
+import type { HealthService } from '../services/health.js';
 import { authenticate } from './auth.js';
 import { answerClientError, installErrorHandler, sendError } from './error-handler.js';
 import { Metrics } from './metrics.js';
@@ -24,7 +24,7 @@ import { computeRoutes, type ComputeDeps } from './routes/compute.js';
 // environment: main.ts and the tests hand it everything.
 
 export interface AppDeps {
-  readonly store: Store;
+  readonly health: HealthService;
   readonly identity: IdentityService;
   readonly hosts: HostsService;
   readonly audit: AuditService;
@@ -61,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   const metrics = deps.metrics ?? new Metrics();
-  metrics.watchStore(deps.store.stats);
+  metrics.watchStore(deps.health.stats);
 
   // Clients send `Content-Type: application/json` on body-less GETs and DELETEs (Go SDK); an
   // empty JSON body is "no body", not an error.
@@ -125,13 +125,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // or validated (keystonemiddleware's order), never a 400 that describes the schema.
     deh.addHook('onRequest', authenticate(deps.identity));
     dedicatedHostRoutes(deh, deps.hosts, idem);
-    hostTagRoutes(deh, deps.hosts, deps.store);
+    hostTagRoutes(deh, deps.hosts);
     hostTypeAndQuotaRoutes(deh, deps.hosts);
     hostServerRoutes(deh, deps.hosts, deps.compute);
   }, { prefix: '/v1.0/:project_id' });
 
   await computeRoutes(app, deps.compute, deps.identity, idem);
-  operatorRoutes(app, { store: deps.store, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
+  operatorRoutes(app, { health: deps.health, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
   await consoleRoutes(app);
   return app;
 }

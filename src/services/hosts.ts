@@ -6,6 +6,7 @@ import { timeOrderedUuid, UUID_RE } from '../domain/ids.js';
 import { mergeTags, validateTagBatch, type Tag } from '../domain/tag.js';
 import { toStored, type Clock } from '../domain/time.js';
 import { hostRepo, type HostFilter } from '../store/host-repo.js';
+import { queryHostsByTags, type TagQueryRequest, type TagQueryResult } from './tag-query.js';
 import type { HostsTable } from '../store/tables.js';
 import type { Executor, Store } from '../store/store.js';
 
@@ -223,6 +224,11 @@ export class HostsService {
     if (!HOST_TYPES_BY_NAME.has(resource)) throw new NotFound(`host type "${resource}" does not exist`, ErrorCodes.HostTypeNotFound);
     if (!Number.isInteger(hardLimit) || hardLimit < -1) throw new BadRequest('hard_limit must be an integer ≥ -1', ErrorCodes.InvalidParameter);
     await this.store.write((tx) => hostRepo.setHardLimit(tx, tenantId, resource, hardLimit));
+  }
+
+  /** POST /dedicated-host-tags/resource_instances/action. @raises BadRequest */
+  queryByTags(caller: Caller, req: TagQueryRequest): Promise<TagQueryResult> {
+    return queryHostsByTags(this.store, caller, req);
   }
 
   async tags(caller: Caller, id: string): Promise<Tag[]> {

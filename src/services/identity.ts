@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../domain/errors.js';
 import { keystoneId } from '../domain/ids.js';
 import { toStored, type Clock } from '../domain/time.js';
-import { identityRepo as repo, type ProjectRow, type UserRow } from '../store/identity-repo.js';
+import { identityRepo as repo, type DomainRow, type ProjectRow, type RoleRow, type UserRow } from '../store/identity-repo.js';
+
+/** Identity records as the admin API presents them. */
+export type { DomainRow, ProjectRow, RoleRow, UserRow };
 import type { Executor, Store } from '../store/store.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { HostsService } from '../../services/hosts.js';
-import { queryHostsByTags } from '../../services/tag-query.js';
-import type { Store } from '../../store/store.js';
 import { callerOf, requireProject } from '../auth.js';
 import { HostParams, ProjectParams, TagActionBody, TagQueryBody } from '../schemas/deh.js';
 
 // /v1.0/{project_id}/dedicated-host-tags/… — tags of a DeH (200), batch create/delete (204),
 // query DeHs by tag (200).
 
-export function hostTagRoutes(app: FastifyInstance, hosts: HostsService, store: Store): void {
+export function hostTagRoutes(app: FastifyInstance, hosts: HostsService): void {
   app.get<{ Params: HostParams }>('/dedicated-host-tags/:host_id/tags', { schema: { params: HostParams }, preHandler: requireProject }, async (req) => {
     return { tags: await hosts.tags(callerOf(req), req.params.host_id) };
   });
@@ -23,7 +21,7 @@ export function hostTagRoutes(app: FastifyInstance, hosts: HostsService, store: 
   app.post<{ Body: TagQueryBody }>('/dedicated-host-tags/resource_instances/action',
     { schema: { params: ProjectParams, body: TagQueryBody }, preHandler: requireProject }, async (req) => {
       const b = req.body;
-      const r = await queryHostsByTags(store, callerOf(req), {
+      const r = await hosts.queryByTags(callerOf(req), {
         action: b.action, tags: b.tags, tagsAny: b.tags_any, notTags: b.not_tags, notTagsAny: b.not_tags_any, matches: b.matches,
         limit: b.limit === undefined ? undefined : Number(b.limit), offset: b.offset === undefined ? undefined : Number(b.offset),
       });

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { AuditService } from '../../services/audit.js';
 import type { HostsService } from '../../services/hosts.js';
 import { IdentityService } from '../../services/identity.js';
-import type { Store } from '../../store/store.js';
+import type { HealthService } from '../../services/health.js';
 import { authenticate, callerOf } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import { intParam, one, type RawQuery } from '../query.js';
@@ -14,7 +14,7 @@ import { Forbidden } from '../../domain/errors.js';
 
 const QuotaBody = Type.Object({ hard_limit: Type.Integer({ minimum: -1 }) }, { additionalProperties: false });
 
-export function operatorRoutes(app: FastifyInstance, d: { store: Store; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
   const admin = async (req: FastifyRequest) => {
     await authenticate(d.identity)(req);
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
@@ -22,8 +22,8 @@ export function operatorRoutes(app: FastifyInstance, d: { store: Store; identity
   };
   app.get('/opendeh/healthz', async () => ({ status: 'ok' }));
   app.get('/opendeh/readyz', async () => {
-    await d.store.read((ex) => ex.selectFrom('domains').select('id').limit(1).execute());
-    return { status: 'ready', engine: d.store.caps.engine };
+    await d.health.ready();
+    return { status: 'ready', engine: d.health.engine };
   });
   app.get('/metrics', async (_req, reply) => {
     const text = await d.metrics.registry.metrics();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthContext } from '../../services/identity.js';
-import type { DomainRow, ProjectRow, RoleRow, UserRow } from '../../store/identity-repo.js';
+import type { DomainRow, ProjectRow, RoleRow, UserRow } from '../../services/identity.js';
 
 // Keystone v3 wire shapes: the token body of CONTRACT §1.5 (with its catalog) and the
 // project/user/role/domain objects the openstack CLI reads.

@@ -1,0 +1,40 @@
+// One-way imports (GUIDE convention 1): domain ← store ← services ← http; cli/client talk to
+// http only through the client; only main.ts, wiring.ts and tests wire concrete pieces.
+// Fails listing every import that points the wrong way.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const RULES = {
+  'src/domain': ['src/http', 'src/store', 'src/services', 'src/scheduler', 'src/cli', 'src/client'],
+  'src/scheduler': ['src/http', 'src/store', 'src/services', 'src/cli', 'src/client'],
+  'src/store': ['src/http', 'src/services', 'src/scheduler', 'src/cli', 'src/client'],
+  'src/services': ['src/http', 'src/cli', 'src/client'],
+  'src/http': ['src/store', 'src/cli', 'src/client'],
+  'src/client': ['src/store', 'src/services', 'src/domain', 'src/scheduler', 'src/cli'],
+};
+
+function files(dir, out = []) {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const bad = [];
+for (const f of files('src')) {
+  const layer = Object.keys(RULES).find((l) => f.startsWith(`${l}/`));
+  if (!layer) continue;
+  const src = readFileSync(f, 'utf8');
+  for (const m of src.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gm)) {
+    const target = relative('.', resolve(dirname(f), m[1]));
+    const hit = RULES[layer].find((forbidden) => target.startsWith(`${forbidden}/`) || target === forbidden);
+    if (hit) bad.push(`${f}: imports ${target} (${layer} must not import ${hit})`);
+  }
+}
+if (bad.length) {
+  console.error(`layer violations:\n  ${bad.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('layers ok');

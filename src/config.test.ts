@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, describeOptions, loadConfig } from './config.js';
+
+test('defaults give a working embedded configuration', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.region, 'eu-de');
+  assert.equal(c.databaseUrl, '');
+  assert.equal(c.publicUrl, 'http://127.0.0.1:8080');
+  assert.deepEqual(c.availabilityZones, ['eu-de-01', 'eu-de-02', 'eu-de-03']);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('every bad variable is named in one error', () => {
+  try {
+    loadConfig({ OPENDEH_PORT: 'eighty', OPENDEH_TOKEN_TTL: '5', OPENDEH_PLACEMENT_STRATEGY: 'random', OPENDEH_DATABASE_URL: 'mysql://x' });
+    assert.fail('should throw');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const names = e.problems.map((p) => p.split(':')[0]).sort();
+    assert.deepEqual(names, ['OPENDEH_DATABASE_URL', 'OPENDEH_PLACEMENT_STRATEGY', 'OPENDEH_PORT', 'OPENDEH_TOKEN_TTL']);
+  }
+});
+
+test('several workers need PostgreSQL: SQLite has a single writer', () => {
+  assert.throws(() => loadConfig({ OPENDEH_WORKERS: '3' }), /OPENDEH_WORKERS: more than one process needs OPENDEH_DATABASE_URL/);
+  assert.equal(loadConfig({ OPENDEH_WORKERS: '3', OPENDEH_DATABASE_URL: 'postgres://u@h/db' }).workers, 3);
+});
+
+test('host types per AZ are parsed and must name known AZs', () => {
+  const c = loadConfig({ OPENDEH_AZ_HOST_TYPES: 'eu-de-01=c4,s3;eu-de-02=m4' });
+  assert.deepEqual(c.azHostTypes, { 'eu-de-01': ['c4', 's3'], 'eu-de-02': ['m4'] });
+  assert.throws(() => loadConfig({ OPENDEH_AZ_HOST_TYPES: 'eu-nl-01=c4' }), /not in OPENDEH_AZS/);
+});
+
+test('the public URL is normalised and an IPv6 listen address is bracketed', () => {
+  assert.equal(loadConfig({ OPENDEH_PUBLIC_URL: 'https://deh.example.org/' }).publicUrl, 'https://deh.example.org');
+  assert.equal(loadConfig({ OPENDEH_HOST: '::1', OPENDEH_PORT: '9000' }).publicUrl, 'http://[::1]:9000');
+});
+
+test('every option is documented', () => {
+  for (const o of describeOptions()) {
+    assert.match(o.env, /^OPENDEH_[A-Z_]+$/);
+    assert.ok(o.help.length > 10, `${o.env} has help`);
+  }
+});
