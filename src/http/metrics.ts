@@ -13,6 +13,8 @@ export class Metrics {
   });
 
   constructor(withDefaults = false) {
+    // Workers share one port; the pid label tells their series apart when scraped in turn.
+    this.registry.setDefaultLabels({ pid: String(process.pid) });
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'opendeh_' });
   }
 

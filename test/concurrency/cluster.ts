@@ -175,3 +175,16 @@ export async function swarm(clients: number, rounds: number, step: (client: numb
 export function tmpCleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** Sums a counter over every worker: scrapes /metrics until each pid was seen (bounded). */
+export async function sumMetric(url: string, name: string, workers: number): Promise<number> {
+  const byPid = new Map<string, number>();
+  for (let i = 0; i < 40 && byPid.size < workers; i++) {
+    try {
+      const text = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
+      const m = new RegExp(`^${name}\\{pid="(\\d+)"\\} (\\d+)`, 'm').exec(text);
+      if (m) byPid.set(m[1], Number(m[2]));
+    } catch { /* retry */ }
+  }
+  return [...byPid.values()].reduce((a, b) => a + b, 0);
+}

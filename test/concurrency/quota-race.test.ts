@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS } from '../support/dialects.js';
-import { ADMIN_PASSWORD, http, login, newTenant, startCluster, swarm, type Cluster } from './cluster.js';
+import { ADMIN_PASSWORD, http, login, newTenant, startCluster, sumMetric, swarm, type Cluster } from './cluster.js';
 import { checkInvariants, hostsByName } from './invariants.js';
 
 // 64 concurrent clients allocate DeHs against a tight quota, over real HTTP, against real
@@ -20,17 +20,21 @@ for (const dialect of DIALECTS) {
     });
     after(async () => { await c.destroy(); });
 
-    test('a tight quota admits exactly its limit, the rest get 403', async () => {
+    test('a tight quota admits exactly its limit, the rest get 403', async (tc) => {
       const tenant = await newTenant(c.url, admin.token, `eu-de_quota${dialect}`);
       const LIMIT = 9;
       const q = await http(c.url, 'PUT', `/opendeh/v1/quotas/${tenant.projectId}/c4`, admin.token, { hard_limit: LIMIT });
       assert.equal(q.status, 204);
       const statuses = new Map<number, number>();
+      const started = performance.now();
       await swarm(CLIENTS, 2, async (client, round) => {
         const r = await http(c.url, 'POST', `/v1.0/${tenant.projectId}/dedicated-hosts`, tenant.token,
           { name: `q-${client}-${round}`, availability_zone: 'eu-de-01', host_type: 'c4', quantity: 1, tags: [{ key: 'client', value: String(client) }] });
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       });
+      const retries = await sumMetric(c.url, 'opendeh_store_retries_total', dialect === 'postgres' ? 3 : 1);
+      tc.diagnostic(`figures: ${CLIENTS * 2} allocate requests from ${CLIENTS} clients in ${Math.round(performance.now() - started)} ms; ` +
+        `200: ${statuses.get(200) ?? 0}, 403: ${statuses.get(403) ?? 0}, other: ${CLIENTS * 2 - (statuses.get(200) ?? 0) - (statuses.get(403) ?? 0)}; store retries: ${retries}`);
       assert.deepEqual([...statuses.keys()].sort(), [200, 403], `unexpected statuses ${JSON.stringify([...statuses])}`);
       assert.equal(statuses.get(200), LIMIT);
       const quota = await http(c.url, 'GET', `/v1.0/${tenant.projectId}/quota-sets/${tenant.projectId}?resource=c4`, tenant.token);
