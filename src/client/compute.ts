@@ -1,8 +1,10 @@
+import type { ServerCreateBody } from '../http/schemas/compute.js';
 import type { Session } from './session.js';
 import { send } from './transport.js';
 
-// Nova v2.1 servers, against the `compute` endpoint of the catalog. Only the fields the CLI
-// and console show are typed; the compute API's own response schemas may replace these.
+// Nova v2.1 servers, against the `compute` endpoint of the catalog. Requests are typed from
+// the compute API's schemas; of the answers only the fields the CLI and console show are
+// typed here (the compute API declares no response schemas yet).
 
 export interface NovaServer {
   readonly id: string;
@@ -44,7 +46,7 @@ export class ComputeClient {
   async create(req: CreateServerRequest): Promise<{ id: string }> {
     const { dedicatedHostId, dedicated, ...server } = req;
     const hints = dedicatedHostId ? { tenancy: 'dedicated', dedicated_host_id: dedicatedHostId } : dedicated ? { tenancy: 'dedicated' } : undefined;
-    const body = { server: { imageRef: '', ...server }, ...(hints && { 'os:scheduler_hints': hints }) };
+    const body: ServerCreateBody = { server: { imageRef: '', ...server }, ...(hints && { 'os:scheduler_hints': hints }) };
     return (await send<{ server: { id: string } }>('POST', this.url('/servers'), { token: this.session.token, body })).body.server;
   }
 

@@ -30,6 +30,14 @@ export class ConnectionError extends Error {
   }
 }
 
+/** The token's catalog lacks the service a call needs (e.g. no `compute` on a DeH-only server). */
+export class EndpointNotFound extends Error {
+  constructor(readonly type: string) {
+    super(`the token's catalog has no public "${type}" endpoint`);
+    this.name = 'EndpointNotFound';
+  }
+}
+
 function reasonOf(e: unknown): string {
   // Node's fetch hides the socket error one level down ("fetch failed" → cause ECONNREFUSED).
   const inner = (e as { cause?: { code?: string; message?: string } })?.cause;

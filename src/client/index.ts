@@ -5,7 +5,7 @@ import { login, resume, type LoginOptions, Session } from './session.js';
 // The typed client of OpenDeH, shared by the CLI (Node) and the console (browser: served
 // compiled from /console/client/). It imports only types from the server code.
 
-export { ApiError, ConnectionError, parseErrorBody } from './errors.js';
+export { ApiError, ConnectionError, EndpointNotFound, parseErrorBody } from './errors.js';
 export { ComputeClient, type CreateServerRequest, type NovaServer } from './compute.js';
 export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
 export { identityBase, login, resume, Session, type LoginOptions } from './session.js';

@@ -1,5 +1,5 @@
 import type { CatalogEntryWire, TokenResponse } from '../http/schemas/keystone-responses.js';
-import { ApiError } from './errors.js';
+import { ApiError, EndpointNotFound } from './errors.js';
 import { send } from './transport.js';
 
 // Keystone v3 password login, project-scoped, and the catalog lookup every other call
@@ -47,7 +47,7 @@ export class Session {
   endpoint(type: string): string {
     const entry = this.catalog.find((e) => e.type === type);
     const ep = entry?.endpoints.find((p) => p.interface === 'public');
-    if (!ep) throw new ApiError(0, 'NoEndpoint', `the token's catalog has no public "${type}" endpoint`, 'GET', this.authUrl);
+    if (!ep) throw new EndpointNotFound(type);
     let url = ep.url.replace(/\/+$/, '');
     if (this.endpointOrigin) {
       const u = new URL(url);

@@ -43,8 +43,11 @@ export function openDb(target: DbTarget): OpenedDb {
       application_name: target.applicationName ?? 'opendeh',
       ...(target.schema && { options: `-c search_path=${target.schema}` }),
     });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
+    // A connection that dies (database restart, failover, pg_terminate_backend) must never
+    // crash the process: idle clients report on the pool, checked-out ones on themselves. The
+    // query in flight still fails, and the store retries it on a fresh connection.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       caps: { engine: 'postgres', multiProcess: true, onConflict: true },
