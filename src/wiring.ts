@@ -7,6 +7,11 @@ import { AuditService } from './services/audit.js';
 import { HealthService } from './services/health.js';
 import { HostsService } from './services/hosts.js';
 import { IdentityService } from './services/identity.js';
+import { ComputeQuotas } from './services/compute-quotas.js';
+import { EcsJobs } from './services/ecs-jobs.js';
+import { Placement } from './services/placement.js';
+import { ServerActions } from './services/server-actions.js';
+import { ServerDetails } from './services/server-details.js';
 import { ServersService } from './services/servers.js';
 import { openDb, sqlitePathFor } from './store/dialects.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -20,6 +25,10 @@ export interface Services {
   readonly identity: IdentityService;
   readonly hosts: HostsService;
   readonly servers: ServersService;
+  readonly serverActions: ServerActions;
+  readonly serverDetails: ServerDetails;
+  readonly computeQuotas: ComputeQuotas;
+  readonly ecsJobs: EcsJobs;
   readonly audit: AuditService;
   readonly clock: Clock;
 }
@@ -37,13 +46,22 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes,
     defaultHostQuota: config.defaultHostQuota, releasedRetentionSeconds: config.releasedRetentionSeconds,
   });
-  const servers = new ServersService(store, clock, hosts, { serverBuildSeconds: config.serverBuildSeconds });
-  return { store, identity, hosts, servers, audit: new AuditService(store, clock), clock };
+  const placement = new Placement(clock, { strategy: config.placementStrategy, availabilityZones: config.availabilityZones });
+  const computeQuotas = new ComputeQuotas(store, config.ecsQuota);
+  const servers = new ServersService(store, clock, hosts,
+    { serverBuildSeconds: config.serverBuildSeconds, availabilityZones: config.availabilityZones }, placement, computeQuotas);
+  const serverActions = new ServerActions(servers);
+  const serverDetails = new ServerDetails(servers);
+  const ecsJobs = new EcsJobs(servers, serverActions);
+  return { store, identity, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: { servers: s.servers }, clock: s.clock,
+    health: new HealthService(s.store), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: {
+      servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
+      availabilityZones: config.availabilityZones,
+    }, clock: s.clock,
     publicUrl: config.publicUrl, region: config.region, bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs, logger, metrics,
   });

@@ -21,7 +21,7 @@ export const ErrorCodes = {
   TooManyTags: 'DEH.0020',
   NotAcceptable: 'DEH.0406',
   MethodNotAllowed: 'DEH.0407',
-  PayloadTooLarge: 'DEH.0413L',
+  PayloadTooLarge: 'DEH.0416',
   RequestTimeout: 'DEH.0408',
   NotImplemented: 'DEH.0501',
   Unavailable: 'DEH.0503',

@@ -12,12 +12,15 @@ export interface Tag {
 export const MAX_TAGS = 10;
 const FORBIDDEN = /[=*<>\\|/,]/;
 
+/** Length in Unicode characters (code points), as the REF counts them; `.length` counts UTF-16 units. */
+const chars = (s: string) => [...s].length;
+
 export function validateTag(t: Tag, action: 'create' | 'delete'): void {
-  if (t.key.length === 0 || t.key.length > 36) throw new BadRequest(`tag key "${t.key}" must be 1 to 36 characters`, ErrorCodes.InvalidParameter);
+  if (chars(t.key) === 0 || chars(t.key) > 36) throw new BadRequest(`tag key "${t.key}" must be 1 to 36 characters`, ErrorCodes.InvalidParameter);
   if (t.key.trim() !== t.key) throw new BadRequest(`tag key "${t.key}" must not start or end with spaces`, ErrorCodes.InvalidParameter);
   if (FORBIDDEN.test(t.key)) throw new BadRequest(`tag key "${t.key}" must not contain = * < > \\ | / ,`, ErrorCodes.InvalidParameter);
   if (action === 'delete') return;
-  if (t.value.length > 43) throw new BadRequest(`tag value of "${t.key}" must be at most 43 characters`, ErrorCodes.InvalidParameter);
+  if (chars(t.value) > 43) throw new BadRequest(`tag value of "${t.key}" must be at most 43 characters`, ErrorCodes.InvalidParameter);
   if (FORBIDDEN.test(t.value)) throw new BadRequest(`tag value of "${t.key}" must not contain = * < > \\ | / ,`, ErrorCodes.InvalidParameter);
 }
 

@@ -19,6 +19,7 @@ import { versionRoutes } from './routes/versions.js';
 import { operatorRoutes } from './routes/operator.js';
 import { consoleRoutes } from './routes/console.js';
 import { computeRoutes, type ComputeDeps } from './routes/compute.js';
+import { imageRoutes } from './routes/images.js';
 
 // buildApp wires routes onto a Fastify instance. It never listens and never reads the
 // environment: main.ts and the tests hand it everything.
@@ -47,11 +48,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
     bodyLimit: deps.bodyLimitBytes,
     requestTimeout: deps.requestTimeoutMs,
-    // Node looks for requests past requestTimeout only every connectionsCheckingInterval
-    // (30 s by default), so a 1 s timeout would answer 408 after up to 31 s; check at least
-    // once a second. Errors raised before a request exists (that 408, malformed HTTP) get the
-    // same DeH error body as every other error instead of Fastify's own.
-    http: { connectionsCheckingInterval: deps.requestTimeoutMs > 0 ? Math.min(1000, deps.requestTimeoutMs) : 30_000 },
+    // Node's slow-client limits, given where Node derives and checks them. Fastify sets
+    // requestTimeout only after the server exists, which leaves headersTimeout at 60 s; Node
+    // then applies the smaller of the two to headers and the larger to the whole request, so a
+    // stalled body got 60 s instead of requestTimeout. Node also looks for expired requests
+    // only every connectionsCheckingInterval (30 s by default): check at least once a second.
+    // Errors raised before a request exists (that 408, malformed HTTP) get the same DeH error
+    // body as every other error instead of Fastify's own.
+    http: {
+      requestTimeout: deps.requestTimeoutMs,
+      headersTimeout: deps.requestTimeoutMs > 0 ? Math.min(60_000, deps.requestTimeoutMs) : 60_000,
+      connectionsCheckingInterval: deps.requestTimeoutMs > 0 ? Math.min(1000, deps.requestTimeoutMs) : 30_000,
+    },
     clientErrorHandler: answerClientError,
     genReqId: () => `req-${randomUUID()}`,
     requestIdHeader: false,
@@ -130,7 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hostServerRoutes(deh, deps.hosts, deps.compute);
   }, { prefix: '/v1.0/:project_id' });
 
-  await computeRoutes(app, deps.compute, deps.identity, idem);
+  await computeRoutes(app, deps.compute, deps.identity, idem, deps.publicUrl);
+  imageRoutes(app, deps.identity, deps.compute.details, deps.publicUrl);
   operatorRoutes(app, { health: deps.health, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
   await consoleRoutes(app);
   return app;

@@ -1,4 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { DomainError, ErrorCodes, type ErrorCode } from '../domain/errors.js';
 
 // The ONLY place where an error becomes an HTTP status and a body.
@@ -93,6 +96,26 @@ function fromFastify(e: FastifyError): { status: number; code: ErrorCode; messag
     return { status: e.statusCode === 415 ? 400 : e.statusCode, code: ErrorCodes.BadRequest, message: e.message };
   }
   return null;
+}
+
+/**
+ * Node's HTTP server reports a request that never arrived in time (408) or is not HTTP at
+ * all (400) before Fastify has a request; the answer is written on the raw socket, in the
+ * DeH shape (the path is unknown or incomplete, so no family can be told apart).
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const code = timeout ? ErrorCodes.RequestTimeout : ErrorCodes.BadRequest;
+  const status = STATUS_OF[code];
+  const message = timeout ? 'the request took too long to arrive' : 'the request is not valid HTTP';
+  const body = JSON.stringify(errorBody('deh', status, code, message, `req-${randomUUID()}`));
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  } else {
+    socket.destroy();
+  }
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

@@ -99,6 +99,54 @@ export const hostRepo = {
     return rows.map((r) => r.id);
   },
 
+  /**
+   * Auto-placement candidates of one project, AZ and host type, best first, at most `limit`.
+   *
+   * Why this is equivalent to running the filters and the weigher over every host: the WHERE
+   * clause is exactly the conjunction of the pure filters (scheduler/filters.ts) for auto
+   * placement — the caller's project, the AZ, state available, auto_placement on, a host type
+   * that accepts the flavor (the caller asks once per such type), free vCPUs and free memory
+   * ≥ the demand — so every row passes them all, and every host that passes them all is a row
+   * of one of the calls. The only weigher is RAM with multiplier +1 (spread) or −1 (pack);
+   * min-max normalisation is monotone, so it orders the passing hosts by free memory (desc /
+   * asc) with ties to the lowest id, which is this ORDER BY. The best row over the calls is
+   * therefore the scheduler's choice among all hosts; the other rows are spares the pure code
+   * re-checks. (A weigher that is not monotone in free memory would break this and need a
+   * wider or unlimited candidate set.)
+   *
+   * Cost: hosts_placement_idx (project_id, availability_zone, state, auto_placement,
+   * host_type, free_memory_mb, id) serves the equalities, the memory range and the order, so
+   * the walk stops after `limit` matching entries instead of sorting every host. Only the
+   * vCPU test is not in the index: hosts with enough memory but too few vCPUs are stepped
+   * over one by one. Spread walks the index backwards to the best free-memory value, then
+   * reads that value's ties by ascending id (a DESC, ASC order cannot be read off an ASC, ASC
+   * index in one walk).
+   */
+  async placementCandidates(ex: Executor, q: {
+    projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number;
+    strategy: 'spread' | 'pack'; limit: number;
+  }): Promise<Host[]> {
+    const base = ex.selectFrom('hosts')
+      .where('project_id', '=', q.projectId).where('availability_zone', '=', q.availabilityZone)
+      .where('state', '=', 'available').where('auto_placement', '=', 'on').where('host_type', '=', q.hostType)
+      .where('free_memory_mb', '>=', q.ramMb)
+      .where(sql<number>`vcpus - used_vcpus`, '>=', q.vcpus);
+    if (q.strategy === 'pack') {
+      const rows = await base.selectAll().orderBy('free_memory_mb', 'asc').orderBy('id', 'asc').limit(q.limit).execute();
+      return rows.map(hostRowToHost);
+    }
+    const top = await base.select('free_memory_mb').orderBy('free_memory_mb', 'desc').limit(1).executeTakeFirst();
+    if (!top) return [];
+    const rows = await base.selectAll().where('free_memory_mb', '=', top.free_memory_mb).orderBy('id', 'asc').limit(q.limit).execute();
+    return rows.map(hostRowToHost);
+  },
+  /** A few hosts of a project in an AZ (or all AZs), for explaining a failed auto placement. */
+  async sample(ex: Executor, projectId: string, availabilityZone: string | undefined, limit: number): Promise<Host[]> {
+    let q = ex.selectFrom('hosts').selectAll().where('project_id', '=', projectId).where('state', '!=', 'released');
+    if (availabilityZone !== undefined) q = q.where('availability_zone', '=', availabilityZone);
+    return (await q.orderBy('id').limit(limit).execute()).map(hostRowToHost);
+  },
+
   // ---- tags ----
   async tags(ex: Executor, hostId: string): Promise<Tag[]> {
     return ex.selectFrom('host_tags').select(['key', 'value']).where('host_id', '=', hostId).orderBy('key').execute();

@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-compute.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-compute': m0002,
 };
 
 class StaticProvider implements MigrationProvider {

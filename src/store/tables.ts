@@ -34,7 +34,11 @@ export interface ServersTable {
   key_name: string | null; user_data: string | null; security_groups: string;
   scheduler_hints: string; old_flavor_id: string | null; old_host_id: string | null;
   build_until: string; created_at: string; updated_at: string; deleted_at: string | null;
+  generation: number; description: string | null; config_drive: number; auto_recovery: number;
 }
+export interface ServerTagsTable { server_id: string; key: string; value: string }
+/** ECS v1 jobs; `server_ids` is a JSON array, `done_at` when the job's work is finished. */
+export interface ComputeJobsTable { id: string; project_id: string; job_type: string; server_ids: string; created_at: string; done_at: string }
 export interface IdempotencyTable {
   project_id: string; client_token: string; operation: string; request_hash: string;
   status: number; body: string; created_at: string;
@@ -60,4 +64,6 @@ export interface Database {
   idempotency: IdempotencyTable;
   audit: AuditTable;
   compute_quotas: ComputeQuotasTable;
+  server_tags: ServerTagsTable;
+  compute_jobs: ComputeJobsTable;
 }

@@ -5,7 +5,8 @@ import type { Database } from './tables.js';
 // "Query DeHs by tag" in SQL: each tag condition is an EXISTS on the (key, value, host_id)
 // index, so filtering 10,000 hosts never loads them into memory.
 
-export interface TagCondition { readonly key: string; readonly values: readonly string[] }
+/** No `values` (or none listed) = the key with any value. */
+export interface TagCondition { readonly key: string; readonly values?: readonly string[] }
 export interface TagQuery {
   readonly projectId: string;
   readonly tags: readonly TagCondition[];
@@ -20,7 +21,7 @@ type EB = ExpressionBuilder<Database, 'hosts'>;
 function has(eb: EB, t: TagCondition): Expression<SqlBool> {
   return eb.exists(eb.selectFrom('host_tags').select('host_tags.host_id')
     .whereRef('host_tags.host_id', '=', 'hosts.id').where('host_tags.key', '=', t.key)
-    .$if(t.values.length > 0, (q) => q.where('host_tags.value', 'in', [...t.values])));
+    .$if(!!t.values?.length, (q) => q.where('host_tags.value', 'in', [...t.values!])));
 }
 
 function where(eb: EB, q: TagQuery): Expression<SqlBool> {

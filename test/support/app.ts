@@ -50,7 +50,7 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
   });
   const target = await freshTarget(dialect);
   const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize: 8 });
-  await migrateToLatest(db, target.schema);
+  await target.migrating(() => migrateToLatest(db, target.schema));
   const store = new Store(db, caps, config.claimRetries);
   const clock = new TestClock();
   const services = createServices(config, store, clock.now);

@@ -9,21 +9,44 @@ export const DIALECTS: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 let counter = 0;
 
-/** A database target of its own for one test app: in-memory SQLite, or a fresh PG schema. */
-export async function freshTarget(dialect: Dialect): Promise<{ url: string; schema?: string; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') return { url: ':memory:', drop: async () => {} };
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+// Kysely's migrator first lists every table of the database, resolving each table's name
+// again (pg_get_serial_sequence); a schema that a parallel test file drops in that instant
+// fails the migration with 42P01. Migrations hold this advisory lock shared, drops
+// exclusively, so the two never overlap (migrations still run in parallel with each other).
+const SCHEMA_LOCK = 0x0de40001;
+
+async function withPgClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
-  await c.query(`create schema ${schema}`);
-  await c.end();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface Target {
+  readonly url: string;
+  readonly schema?: string;
+  /** Runs the migration of this target so that no schema is dropped meanwhile. */
+  migrating<T>(fn: () => Promise<T>): Promise<T>;
+  drop(): Promise<void>;
+}
+
+/** A database target of its own for one test app: in-memory SQLite, or a fresh PG schema. */
+export async function freshTarget(dialect: Dialect): Promise<Target> {
+  if (dialect === 'sqlite') return { url: ':memory:', migrating: (fn) => fn(), drop: async () => {} };
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  await withPgClient((c) => c.query(`create schema ${schema}`));
   return {
     url: PG_URL, schema,
-    drop: async () => {
-      const d = new pg.Client({ connectionString: PG_URL });
-      await d.connect();
-      await d.query(`drop schema if exists ${schema} cascade`);
-      await d.end();
-    },
+    migrating: (fn) => withPgClient(async (c) => {
+      await c.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+      return fn();
+    }),
+    drop: () => withPgClient(async (c) => {
+      await c.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+      await c.query(`drop schema if exists ${schema} cascade`);
+    }),
   };
 }

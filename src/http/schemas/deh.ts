@@ -39,7 +39,8 @@ export type TagActionBody = Static<typeof TagActionBody>;
 
 const TagCondition = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 127 }),
-  values: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 10 }),
+  // REF: optional; absent (like []) means any value of the key.
+  values: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 10 })),
 }, { additionalProperties: false });
 const IntOrString = Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]);
 

@@ -29,6 +29,8 @@ export function catalogFor(ctx: AuthContext, o: CatalogOptions) {
       entry('deh', 'deh', `${o.publicUrl}/v1.0/${pid}`, o.region),
       entry('compute', 'nova', `${o.publicUrl}/compute/v2.1/${pid}`, o.region),
       entry('ecs', 'ecs', `${o.publicUrl}/compute/v1/${pid}`, o.region),
+      // openstackclient resolves `server create --image` through the image service (routes/images.ts).
+      entry('image', 'glance', `${o.publicUrl}/image`, o.region),
     );
   }
   return cat;

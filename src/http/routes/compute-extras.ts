@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { BadRequest, ErrorCodes, NotFound } from '../../domain/errors.js';
+import { callerOf } from '../auth.js';
+import { MetadataBody, MetadataItemBody, ServerParams } from '../schemas/compute.js';
+import type { ComputeDeps } from './compute.js';
+
+// The side endpoints Nova clients call around a server (CONTRACT §5.4): metadata (200/204),
+// networks for openstackclient's --network (os-networks) and Terraform's network{uuid}
+// (os-tenant-networks), interface attachments, the (empty) server password, and 404 for the
+// image lookups, since this service keeps no images (image ids are accepted as given).
+
+type K = { Params: ServerParams & { key: string } };
+type N = { Params: { project_id: string; network_id: string } };
+const CIDR = '192.168.0.0/16';
+
+export function computeExtraRoutes(app: FastifyInstance, deps: ComputeDeps): void {
+  app.get<{ Params: ServerParams }>('/servers/:server_id/metadata', async (req) => ({ metadata: await deps.details.metadata(callerOf(req), req.params.server_id) }));
+  for (const method of ['put', 'post'] as const) {
+    app[method]<{ Params: ServerParams; Body: MetadataBody }>('/servers/:server_id/metadata', { schema: { body: MetadataBody } }, async (req) => ({
+      metadata: await deps.details.setMetadata(callerOf(req), req.params.server_id, req.body.metadata, method === 'put'),
+    }));
+  }
+  app.get<K>('/servers/:server_id/metadata/:key', async (req) => {
+    const md = await deps.details.metadata(callerOf(req), req.params.server_id);
+    if (!(req.params.key in md)) throw new NotFound(`Metadata item was not found: ${req.params.key}`);
+    return { meta: { [req.params.key]: md[req.params.key] } };
+  });
+  app.put<K & { Body: MetadataItemBody }>('/servers/:server_id/metadata/:key', { schema: { body: MetadataItemBody } }, async (req) => {
+    const value = req.body.meta[req.params.key];
+    if (value === undefined) throw new BadRequest('Request body and URI mismatch', ErrorCodes.InvalidParameter);
+    await deps.details.setMetadata(callerOf(req), req.params.server_id, { [req.params.key]: value }, false);
+    return { meta: { [req.params.key]: value } };
+  });
+  app.delete<K>('/servers/:server_id/metadata/:key', async (req, reply) => {
+    await deps.details.deleteMetadataItem(callerOf(req), req.params.server_id, req.params.key);
+    return reply.code(204).send();
+  });
+
+  for (const path of ['/os-networks', '/os-tenant-networks']) {
+    app.get(path, async (req) => ({ networks: (await deps.details.networks(callerOf(req))).map((n) => ({ ...n, cidr: CIDR })) }));
+    app.get<N>(`${path}/:network_id`, async (req) => ({ network: { ...deps.details.network(callerOf(req), req.params.network_id), cidr: CIDR } }));
+  }
+
+  app.get<{ Params: ServerParams }>('/servers/:server_id/os-interface', async (req) => {
+    const s = await deps.servers.get(callerOf(req), req.params.server_id);
+    return {
+      interfaceAttachments: s.networks.map((n) => ({
+        port_state: 'ACTIVE', port_id: n.portId, net_id: n.networkId ?? '', mac_addr: n.mac,
+        fixed_ips: [{ subnet_id: n.networkId ?? '', ip_address: n.addr }],
+      })),
+    };
+  });
+
+  // No password is ever generated inside a guest here, so it is always the empty string.
+  app.get<{ Params: ServerParams }>('/servers/:server_id/os-server-password', async (req) => {
+    await deps.servers.get(callerOf(req), req.params.server_id);
+    return { password: '' };
+  });
+  app.delete<{ Params: ServerParams }>('/servers/:server_id/os-server-password', async (req, reply) => {
+    await deps.servers.get(callerOf(req), req.params.server_id);
+    return reply.code(204).send();
+  });
+
+  const noImages = async () => { throw new NotFound('This service keeps no image catalogue; image ids are accepted as given.'); };
+  app.get('/cloudimages', noImages);
+  app.get('/images/:image_id', noImages);
+}

@@ -1,0 +1,126 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIALECTS } from '../support/dialects.js';
+import { allocate, buildTestApp, type TestApp, type TestProject } from '../support/app.js';
+import { expectDehError, json } from '../support/deh.js';
+
+// POST /v1.0/{project_id}/dedicated-host-tags/resource_instances/action — query DeHs by tag
+// (REF deh_tag_management/querying_dehs_by_tag.rst; CONTRACT §2.11).
+
+const PATH = '/dedicated-host-tags/resource_instances/action';
+
+for (const dialect of DIALECTS) {
+  describe(`query DeHs by tag [${dialect}]`, () => {
+    let t: TestApp;
+    before(async () => { t = await buildTestApp(dialect); });
+    after(async () => { await t.close(); });
+
+    /** web-1 {env:prod,tier:web}, web-2 {env:dev,tier:web}, db-1 {env:prod,tier:db}, bare {} — plus noise elsewhere. */
+    async function fixture() {
+      const p = await t.newProject();
+      const [web1] = await allocate(t, p, { name: 'web-1', tags: [{ key: 'env', value: 'prod' }, { key: 'tier', value: 'web' }] });
+      const [web2] = await allocate(t, p, { name: 'web-2', tags: [{ key: 'env', value: 'dev' }, { key: 'tier', value: 'web' }] });
+      const [db1] = await allocate(t, p, { name: 'db-1', tags: [{ key: 'env', value: 'prod' }, { key: 'tier', value: 'db' }] });
+      const [bare] = await allocate(t, p, { name: 'bare' });
+      // A released host and another project's host with the same tags never show up.
+      const [released] = await allocate(t, p, { name: 'web-0', tags: [{ key: 'env', value: 'prod' }, { key: 'tier', value: 'web' }] });
+      assert.equal((await t.deh(p, 'DELETE', `/dedicated-hosts/${released}`)).statusCode, 204);
+      const other = await t.newProject();
+      await allocate(t, other, { name: 'web-9', tags: [{ key: 'env', value: 'prod' }, { key: 'tier', value: 'web' }] });
+      return { p, web1, web2, db1, bare };
+    }
+
+    const query = async (p: TestProject, body: Record<string, unknown>) => {
+      const r = await t.deh(p, 'POST', PATH, body);
+      assert.equal(r.statusCode, 200, `${JSON.stringify(body)} → ${r.body}`);
+      return json(r);
+    };
+    const filterIds = async (p: TestProject, body: Record<string, unknown>) => {
+      const r = await query(p, { action: 'filter', ...body });
+      assert.equal(r.total_count, r.resources.length);
+      return r.resources.map((x: { resource_id: string }) => x.resource_id).sort();
+    };
+
+    test('filter: tags (AND over keys, OR over values), tags_any, not_tags, not_tags_any, matches', async () => {
+      const { p, web1, web2, db1, bare } = await fixture();
+      const s = (...a: string[]) => a.sort();
+      const cases: [Record<string, unknown>, string[]][] = [
+        [{}, s(web1, web2, db1, bare)],
+        [{ tags: [{ key: 'env', values: ['prod'] }] }, s(web1, db1)],
+        [{ tags: [{ key: 'env', values: ['prod'] }, { key: 'tier', values: ['web'] }] }, s(web1)],
+        [{ tags: [{ key: 'env', values: ['prod', 'dev'] }] }, s(web1, web2, db1)],
+        [{ tags: [{ key: 'tier', values: [] }] }, s(web1, web2, db1)],
+        [{ tags: [{ key: 'tier' }] }, s(web1, web2, db1)],
+        [{ tags: [{ key: 'env', values: ['staging'] }] }, []],
+        [{ tags_any: [{ key: 'env', values: ['dev'] }, { key: 'tier', values: ['db'] }] }, s(web2, db1)],
+        [{ not_tags: [{ key: 'env', values: ['prod'] }] }, s(web2, bare)],
+        [{ not_tags: [{ key: 'env', values: ['prod'] }, { key: 'tier', values: ['web'] }] }, s(web2, db1, bare)],
+        [{ not_tags_any: [{ key: 'env', values: ['prod'] }, { key: 'tier', values: ['web'] }] }, s(bare)],
+        [{ not_tags_any: [{ key: 'env', values: [] }] }, s(bare)],
+        [{ matches: [{ key: 'resource_name', value: 'db-1' }] }, s(db1)],
+        [{ matches: [{ key: 'resource_name', value: 'web' }] }, s(web1, web2)],
+        [{ matches: [{ key: 'resource_name', value: 'web%' }] }, []],
+        [{ matches: [{ key: 'resource_name', value: 'nothing' }] }, []],
+        [{ tags: [{ key: 'tier', values: ['web'] }], not_tags: [{ key: 'env', values: ['dev'] }] }, s(web1)],
+        [{ tags: [{ key: 'env', values: ['prod'] }], matches: [{ key: 'resource_name', value: 'web' }] }, s(web1)],
+      ];
+      for (const [body, want] of cases) assert.deepEqual(await filterIds(p, body), want, JSON.stringify(body));
+    });
+
+    test('filter answers resources with id, name, null detail and every tag; count answers only total_count', async () => {
+      const { p, web1 } = await fixture();
+      const r = await query(p, { action: 'filter', tags: [{ key: 'env', values: ['prod'] }, { key: 'tier', values: ['web'] }] });
+      assert.deepEqual(r, {
+        resources: [{ resource_id: web1, resource_detail: null, resource_name: 'web-1', tags: [{ key: 'env', value: 'prod' }, { key: 'tier', value: 'web' }] }],
+        total_count: 1,
+      });
+      assert.deepEqual(await query(p, { action: 'count', tags: [{ key: 'env', values: ['prod'] }] }), { total_count: 2 });
+      assert.deepEqual(await query(p, { action: 'count' }), { total_count: 4 });
+      // limit/offset do not apply to count.
+      assert.deepEqual(await query(p, { action: 'count', limit: 1, offset: 3 }), { total_count: 4 });
+    });
+
+    test('limit and offset page through the matches, as integers or strings', async () => {
+      const { p, web1, web2, db1, bare } = await fixture();
+      const all = [web1, web2, db1, bare].sort();
+      for (const [limit, offset] of [[2, 0], ['2', '0']] as const) {
+        const seen: string[] = [];
+        for (let off = Number(offset); ; off += 2) {
+          const r = await query(p, { action: 'filter', limit, offset: typeof offset === 'string' ? String(off) : off });
+          assert.equal(r.total_count, 4, 'total_count counts every match');
+          if (r.resources.length === 0) break;
+          assert.ok(r.resources.length <= 2);
+          seen.push(...r.resources.map((x: { resource_id: string }) => x.resource_id));
+        }
+        assert.deepEqual(seen, all, 'pages in a stable order, no duplicates, nothing left out');
+      }
+      assert.equal((await query(p, { action: 'filter', limit: 1000 })).resources.length, 4);
+      assert.equal((await query(p, { action: 'filter', limit: '1000', offset: '3' })).resources.length, 1);
+      // The REF's own example request.
+      const example = await query(p, { offset: '0', limit: '100', action: 'filter', matches: [{ key: 'resource_name', value: 'web-1' }], tags: [{ key: 'env', values: ['prod'] }] });
+      assert.deepEqual(example.resources.map((x: { resource_id: string }) => x.resource_id), [web1]);
+    });
+
+    test('limit over 1000, negative or non-numeric limit/offset, bad action, key or match → 400', async () => {
+      const p = await t.newProject();
+      const bad: Record<string, unknown>[] = [
+        { action: 'filter', limit: 1001 },
+        { action: 'filter', limit: '1001' },
+        { action: 'filter', limit: -1 },
+        { action: 'filter', limit: '-1' },
+        { action: 'filter', limit: 'ten' },
+        { action: 'filter', limit: 1.5 },
+        { action: 'filter', offset: -1 },
+        { action: 'filter', offset: 'x' },
+        { action: 'list' },
+        {},
+        { action: 'filter', tags: [{ key: '', values: [] }] },
+        { action: 'filter', tags: [{ values: ['x'] }] },
+        { action: 'filter', tags: [{ key: 'k', values: Array.from({ length: 11 }, (_, i) => `v${i}`) }] },
+        { action: 'filter', matches: [{ key: 'resource_id', value: 'x' }] },
+        { action: 'filter', unknown: true },
+      ];
+      for (const body of bad) expectDehError(await t.deh(p, 'POST', PATH, body), 400);
+    });
+  });
+}
