@@ -10,7 +10,11 @@ import { cpuMsOf } from './processes.js';
 export interface LoadSpec {
   readonly url: string;
   readonly connections: number;
-  /** Stop after this many seconds… */
+  /**
+   * Stop after this many seconds… (a soft bound: a run goes on until at least `connections`
+   * answers are in, so a scenario slower than the bound still reports a latency, up to a hard
+   * bound of max(30 s, 5 × seconds))
+   */
   readonly seconds: number;
   /** …or after this many requests, whichever comes first. */
   readonly maxRequests?: number;
@@ -89,8 +93,9 @@ export function runLoad(spec: LoadSpec): Promise<Measurement> {
     let last = started;
     let lastUs = startedUs;
     const inst = autocannon({
-      url: spec.url, connections: spec.connections, pipelining: 1, timeout: 10, sampleInt: 50,
-      ...(amount !== undefined ? { amount } : { duration: spec.seconds }),
+      url: spec.url, connections: spec.connections, pipelining: 1, timeout: 30, sampleInt: 50,
+      // autocannon's own duration is only a backstop; the guard below stops the run.
+      ...(amount !== undefined ? { amount } : { duration: Math.ceil(Math.max(30, spec.seconds * 5)) + 5 }),
       requests: spec.requests,
     }, (err, result) => {
       clearTimeout(guard);
@@ -102,7 +107,11 @@ export function runLoad(spec: LoadSpec): Promise<Measurement> {
       resolve(measurementOf(latencies, latencies.length, ok, result.errors, seconds, statuses, [startedUs, lastUs], cpuMs));
     });
     // `amount` overrides autocannon's duration, so the time bound is enforced here.
-    const guard = setTimeout(() => inst.stop(), spec.seconds * 1000);
+    const hardMs = Math.max(30_000, spec.seconds * 5000);
+    let guard: NodeJS.Timeout = setTimeout(function check() {
+      if (latencies.length >= spec.connections || performance.now() - started >= hardMs) inst.stop();
+      else guard = setTimeout(check, 50);
+    }, spec.seconds * 1000);
     const ticker = setInterval(() => spec.tick?.(latencies.length), 5000);
     inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       latencies.push(ms);

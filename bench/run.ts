@@ -7,7 +7,7 @@ import { summarizeFile, summaryMarkdown } from './cpuprofile-summary.js';
 import { call, mergeMeasurements, runLoad, type Measurement } from './load.js';
 import { CEILING_MAIN, SERVER_MAIN, cleanupAll, onCleanup, startProcess, type Proc } from './processes.js';
 import { judgeTargets, runMarkdown, type EngineResult, type RunRecord, type ScenarioResult } from './report.js';
-import { ADMIN_PASSWORD, scenarios, serverBody, SLOTS_PER_C4_HOST, type Scenario, type ScenarioCtx } from './scenarios.js';
+import { ADMIN_PASSWORD, scenarios, SEED_NETWORKS, serverBody, SLOTS_PER_C4_HOST, type Scenario, type ScenarioCtx } from './scenarios.js';
 import { seed, type Seeded } from './seed.js';
 
 // `npm run bench [-- options]`: seeds a fresh database at the chosen scale, starts the real
@@ -24,7 +24,7 @@ const HELP = `usage: npm run bench -- [options]
   --pg URL            also run on PostgreSQL: a fresh database is created through URL and dropped after
                       (default: $OPENDEH_BENCH_PG_URL; e.g. postgres://postgres@127.0.0.1:5432/test)
   --engines list      sqlite,postgres (default: sqlite, plus postgres when a URL is given)
-  --duration S        seconds per scenario (default 5; quick 2)
+  --duration S        seconds per scenario, split over the rounds (default 6 in 3 rounds; quick 2 in 2)
   --connections N     autocannon connections (default 10)
   --only id,id        run only these scenarios (the ceiling always runs)
   --profile id        run only scenario id, with the server under --cpu-prof, and summarise the profile
@@ -87,7 +87,7 @@ function parseArgs(argv: string[]): Options {
     pinnedHosts: quick ? 100 : 400,
     pgUrl,
     engines: engines as Options['engines'],
-    seconds: num('duration', quick ? 2 : 5, 0.5, 600),
+    seconds: num('duration', quick ? 2 : 6, 0.5, 600),
     warmupSeconds: quick ? 0.5 : 1,
     warmupWrites: quick ? 50 : 200,
     rounds: quick ? 2 : 3,
@@ -220,7 +220,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
       const p = seeded.projects.main;
       const m = await runLoad({
         url: server.url, connections: 16, seconds: Math.max(120, (want - seeding.servers) / 100), maxRequests: want - seeding.servers, expect: [202],
-        requests: [{ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: { 'content-type': 'application/json', accept: 'application/json', 'x-auth-token': p.token }, body: serverBody() }],
+        requests: SEED_NETWORKS.map((net) => ({ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: { 'content-type': 'application/json', accept: 'application/json', 'x-auth-token': p.token }, body: serverBody(undefined, 1, net) })),
         tick: (n) => log(engine, `  … ${fmt(n)} ECSs`),
       });
       Object.assign(seeding, { servers: seeding.servers + m.requests - m.errors, serverSeconds: seeding.serverSeconds + m.seconds, serverErrors: m.errors, note: 'over HTTP' });
@@ -277,7 +277,11 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
         const { m, ceiling, ratio, cpuRatio, rounds } = await measureScenario(server!, ceilingProc, sc, ctx, o);
         ceilingRuns.push(ceiling);
         const top = Object.entries(m.statuses).filter(([s]) => !sc.expect.includes(Number(s))).map(([s, n]) => `${n}× ${s}`).join(', ');
-        results.push({ id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds, ...(top && { note: `unexpected: ${top}` }) });
+        const mem = server!.rss();
+        results.push({
+          id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds,
+          ...(mem && { rssAfterMb: mem.rssMb, peakAfterMb: mem.hwmMb }), ...(top && { note: `unexpected: ${top}` }),
+        });
         progressLine(engine, sc.title, m, ratio, ceiling.rps);
         if (o.profile === sc.id) profiled = m;
       } catch (e) {
@@ -293,7 +297,10 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
       try { return await runCeiling(c, o, o.seconds); } finally { await c.stop(); }
     })();
     progressLine(engine, 'ceiling: bare fastify, fixed JSON (all rounds)', ceiling, 1, ceiling.rps);
-    const rss = { idleMb: idle?.rssMb ?? NaN, afterReadsMb: (afterReads ?? end)?.rssMb ?? NaN, endMb: end?.rssMb ?? NaN, peakMb: end?.hwmMb ?? NaN };
+    const rss = {
+      idleMb: idle?.rssMb ?? NaN, afterReadsMb: (afterReads ?? end)?.rssMb ?? NaN, peakAfterReadsMb: (afterReads ?? end)?.hwmMb ?? NaN,
+      endMb: end?.rssMb ?? NaN, peakMb: end?.hwmMb ?? NaN,
+    };
     if (!end) log(engine, `server process exited early:\n${server!.tail()}`);
     await server!.stop();
     server = null;

@@ -47,11 +47,18 @@ function cycling(ids: readonly string[], make: (id: string, n: number) => autoca
   };
 }
 
+/**
+ * Networks for seeded ECSs. Each network hands out at most ~65,000 addresses (a /16, unique
+ * per project), so 100,000 ECSs in one project need several; a tenant that large would have
+ * several subnets anyway.
+ */
+export const SEED_NETWORKS = Array.from({ length: 50 }, (_, i) => `a3b1c2d4-5e6f-4a1b-8c9d-${(i + 1).toString(16).padStart(12, '0')}`);
+
 /** Nova create body; `count` > 1 asks for that many (min_count = max_count). */
-export function serverBody(hostId?: string, count = 1): string {
+export function serverBody(hostId?: string, count = 1, network = NETWORK): string {
   return JSON.stringify({
     server: {
-      name: 'bench', imageRef: IMAGE, flavorRef: FLAVOR, availability_zone: AZ, networks: [{ uuid: NETWORK }],
+      name: 'bench', imageRef: IMAGE, flavorRef: FLAVOR, availability_zone: AZ, networks: [{ uuid: network }],
       ...(count > 1 && { min_count: count, max_count: count }),
     },
     'os:scheduler_hints': { tenancy: 'dedicated', ...(hostId && { dedicated_host_id: hostId }) },
@@ -68,11 +75,16 @@ function listScenario(id: string, title: string, query: string): Scenario {
   };
 }
 
-function placeScenario(n: number): Scenario {
+/**
+ * Auto-placement among n candidates. Every size gets the same request budget (what the
+ * smallest can hold), so the projects end with the same number of ECSs and the curve shows
+ * the cost of the host count alone.
+ */
+function placeScenario(n: number, curve: readonly number[]): Scenario {
   return {
     id: `ecs-place-${n}`, title: `ECS create, auto-placement among ${n.toLocaleString('en-US')} hosts`,
     write: true, needsCompute: true, expect: [202],
-    capacity: () => Math.floor(n * SLOTS_PER_C4_HOST * 0.8),
+    capacity: () => Math.floor(Math.min(...curve) * SLOTS_PER_C4_HOST * 0.8),
     requests: ({ seeded }) => {
       const p = seeded.projects[`place${n}`];
       return [{ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: json(p.token), body: serverBody() }];
@@ -82,17 +94,6 @@ function placeScenario(n: number): Scenario {
 
 export function scenarios(curve: readonly number[]): Scenario[] {
   return [
-    {
-      id: 'token-issue', title: 'token issue (password, project scope)', write: true, needsCompute: false, expect: [201],
-      capacity: () => 100_000,
-      requests: ({ seeded }) => [{
-        method: 'POST', path: '/identity/v3/auth/tokens', headers: { accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: ADMIN_PASSWORD } } },
-          scope: { project: { name: seeded.projects.main.name, domain: { name: 'Default' } } },
-        } }),
-      }],
-    },
     {
       id: 'deh-show', title: 'show one DeH', write: false, needsCompute: false, expect: [200],
       requests: ({ seeded }) => {
@@ -115,6 +116,17 @@ export function scenarios(curve: readonly number[]): Scenario[] {
         }];
       },
     },
+    {
+      id: 'token-issue', title: 'token issue (password, project scope)', write: true, needsCompute: false, expect: [201],
+      capacity: () => 100_000,
+      requests: ({ seeded }) => [{
+        method: 'POST', path: '/identity/v3/auth/tokens', headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: {
+          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: ADMIN_PASSWORD } } },
+          scope: { project: { name: seeded.projects.main.name, domain: { name: 'Default' } } },
+        } }),
+      }],
+    },
     ...[1, 10].map((q): Scenario => ({
       id: `allocate-${q}`, title: `allocate quantity ${q}`, write: true, needsCompute: false, expect: [200],
       capacity: () => 50_000,
@@ -136,13 +148,22 @@ export function scenarios(curve: readonly number[]): Scenario[] {
         }))];
       },
     },
-    ...curve.map(placeScenario),
+    ...curve.map((n) => placeScenario(n, curve)),
+    {
+      id: 'ecs-place-main', title: 'ECS create, auto-placement in the main project (all its hosts and seeded ECSs)',
+      write: true, needsCompute: true, expect: [202],
+      capacity: ({ seeded, seededServers }) => Math.floor((seeded.mainC4Hosts * SLOTS_PER_C4_HOST - seededServers) * 0.5),
+      requests: ({ seeded }) => {
+        const p = seeded.projects.main;
+        return [cycling(SEED_NETWORKS, (net) => ({ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: json(p.token), body: serverBody(undefined, 1, net) }))];
+      },
+    },
     {
       id: 'mixed', title: 'mixed: 50% show, 20% list, 10% tag query, 10% tag write, 10% ECS create (or DeH update)',
       write: true, needsCompute: false, expect: [200, 202, 204],
       // One request in ten places an ECS in main, whose c4 hosts already carry the seeded ECSs.
       capacity: ({ seeded, seededServers, computeAvailable }) => computeAvailable
-        ? Math.floor((seeded.mainC4Hosts * SLOTS_PER_C4_HOST - seededServers) * 0.8) * 10
+        ? Math.floor((seeded.mainC4Hosts * SLOTS_PER_C4_HOST - seededServers) * 0.4) * 10
         : 1_000_000,
       requests: ({ seeded, computeAvailable }) => {
         const p = seeded.projects.main;
@@ -150,7 +171,7 @@ export function scenarios(curve: readonly number[]): Scenario[] {
         const show = () => cycling(ids, (id) => ({ method: 'GET', path: `/v1.0/${p.id}/dedicated-hosts/${id}`, headers: get(p.token) }));
         const list = (q: string): autocannon.Request => ({ method: 'GET', path: `/v1.0/${p.id}/dedicated-hosts?limit=100${q}`, headers: get(p.token) });
         const write: autocannon.Request = computeAvailable
-          ? { method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: json(p.token), body: serverBody() }
+          ? cycling(SEED_NETWORKS, (net) => ({ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: json(p.token), body: serverBody(undefined, 1, net) }))
           : cycling(ids, (id, n) => ({
             method: 'PUT', path: `/v1.0/${p.id}/dedicated-hosts/${id}`, headers: json(p.token),
             body: JSON.stringify({ dedicated_host: { name: `renamed-${n}` } }),

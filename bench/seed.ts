@@ -1,7 +1,7 @@
 import { loadConfig } from '../src/config.js';
 import type { Caller } from '../src/services/hosts.js';
 import { bootstrapAdmin, createServices, openStore, type Services } from '../src/wiring.js';
-import { ADMIN_PASSWORD, AZ, serverBody, SLOTS_PER_C4_HOST } from './scenarios.js';
+import { ADMIN_PASSWORD, AZ, SEED_NETWORKS, serverBody, SLOTS_PER_C4_HOST } from './scenarios.js';
 
 // Seeding in-process, through the same services the server uses (allocate, projects, role
 // grants, token issue), on the same database the server opens afterwards. This is minutes
@@ -116,7 +116,8 @@ async function seedServers(s: Services, caller: Caller, count: number, progress:
   try {
     while (done < count) {
       const n = Math.min(100, count - done);
-      await create.call(s.servers, caller, toRequest(JSON.parse(serverBody(undefined, n))));
+      const network = SEED_NETWORKS[(done / 100) % SEED_NETWORKS.length];
+      await create.call(s.servers, caller, toRequest(JSON.parse(serverBody(undefined, n, network))));
       done += n;
       await yieldToEventLoop();
       if (performance.now() - shown > 10_000) {

@@ -100,7 +100,7 @@ const OPTIONS: { [K in keyof Config]: Option<K> } = {
   availabilityZones: { env: 'OPENDEH_AZS', default: 'eu-de-01,eu-de-02,eu-de-03', help: 'Availability zones', parse: list },
   azHostTypes: { env: 'OPENDEH_AZ_HOST_TYPES', default: '', help: 'Host types per AZ, "az=t1,t2;az2=t3" (an AZ not named offers every type)', parse: azTypes },
   releasedRetentionSeconds: { env: 'OPENDEH_RELEASED_RETENTION', default: '300', help: 'Seconds a released DeH stays visible with changes-since / state=released', parse: int(0, 31_536_000) },
-  serverBuildSeconds: { env: 'OPENDEH_SERVER_BUILD_SECONDS', default: '2', help: 'Seconds an ECS stays in BUILD before it is ACTIVE', parse: int(0, 3600) },
+  serverBuildSeconds: { env: 'OPENDEH_SERVER_BUILD_SECONDS', default: '2', help: 'Seconds an ECS stays in a transient status (BUILD, REBOOT, RESIZE, …) before it settles (ACTIVE, VERIFY_RESIZE, …)', parse: int(0, 3600) },
   placementStrategy: {
     env: 'OPENDEH_PLACEMENT_STRATEGY', default: 'spread', help: 'Auto-placement: spread (most free memory first, the manual\'s rule) or pack',
     parse: (raw) => {

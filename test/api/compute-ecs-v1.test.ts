@@ -83,6 +83,7 @@ for (const dialect of DIALECTS) {
       assert.equal(s['OS-EXT-AZ:availability_zone'], 'eu-de-01');
       assert.equal(typeof s['OS-EXT-STS:power_state'], 'number');
       assert.match(s.created, /Z$/);
+      assert.equal(s.links[0].href, `http://127.0.0.1:8080/compute/v1/${p.projectId}/cloudservers/${id}`);
       expectNovaError(await ecs(t, p, 'GET', '/cloudservers/00000000-0000-4000-8000-000000000000'), 404, 'itemNotFound');
     });
 

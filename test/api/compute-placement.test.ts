@@ -193,5 +193,30 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([row.used_vcpus, row.instance_total, row.free_memory_mb], [64, 4, C4.mem - 4 * 65536]);
       }
     });
+
+    test('concurrent deletes and migrations of the same servers move each claim exactly once', async () => {
+      const p = await t.newProject();
+      const [a, b] = await allocate(t, p, { quantity: 2 });
+      const gone = await serverOn(t, p, a, 'c4.4xlarge.4');
+      const deletes = await Promise.all(Array.from({ length: 6 }, () => nova(t, p, 'DELETE', `/servers/${gone}`)));
+      assert.deepEqual(deletes.map((r) => r.statusCode).sort(), [204, 404, 404, 404, 404, 404]);
+      const x = await serverOn(t, p, a, 'c4.4xlarge.4');
+      const y = await serverOn(t, p, b, 'c4.4xlarge.4');
+      for (const id of [x, y]) await nova(t, p, 'POST', `/servers/${id}/action`, { 'os-stop': null });
+      // x: a → b and y: b → a at once, each several times; every extra attempt finds the ECS
+      // already moved (400 same host) or mid-migration (409), never a second claim.
+      const moves = await Promise.all([
+        ...Array.from({ length: 3 }, () => nova(t, p, 'POST', `/servers/${x}/action`, { migrate: { host: b } })),
+        ...Array.from({ length: 3 }, () => nova(t, p, 'POST', `/servers/${y}/action`, { migrate: { host: a } })),
+      ]);
+      assert.equal(moves.filter((r) => r.statusCode === 202).length, 2, moves.map((r) => r.body).join('\n'));
+      assert.ok(moves.every((r) => [202, 400, 409].includes(r.statusCode)));
+      for (const [h, id] of [[a, y], [b, x]]) {
+        const acc = await hostAccounting(t, p, h);
+        assert.deepEqual([acc.availableVcpus, acc.instanceTotal, acc.instanceUuids], [C4.vcpus - 16, 1, [id]]);
+        const row = await hostRow(t, h);
+        assert.deepEqual([row.used_vcpus, row.used_memory_mb, row.instance_total], [16, 65536, 1]);
+      }
+    });
   });
 }

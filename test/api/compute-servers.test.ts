@@ -199,6 +199,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(rest.servers.map((s: { id: string }) => s.id), [ids[0]]);
       assert.equal(rest.servers_links, undefined);
       expectNovaError(await nova(t, p, 'GET', '/servers?marker=nope'), 400, 'badRequest', /marker \[nope\] not found/);
+      assert.deepEqual((await nova(t, p, 'GET', '/servers?limit=0')).json(), { servers: [] });
       // Another project sees none of them.
       const q = await t.newProject();
       assert.deepEqual((await nova(t, q, 'GET', '/servers')).json().servers, []);

@@ -35,7 +35,7 @@ export function computeServerRoutes(app: FastifyInstance, deps: ComputeDeps, ide
       const b = base(req);
       const page = servers.map((s) => (detail ? novaServerView(s, now, b) : novaServerSummary(s, b)));
       const next = `${b}/servers${detail ? '/detail' : ''}?limit=${limit}&marker=${servers[servers.length - 1]?.id}`;
-      return { servers: page, ...(more && { servers_links: [{ rel: 'next', href: next }] }) };
+      return { servers: page, ...(more && servers.length > 0 && { servers_links: [{ rel: 'next', href: next }] }) };
     });
   }
 

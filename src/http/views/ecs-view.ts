@@ -16,8 +16,10 @@ export function ecsServerView(s: Server, now: string, base: string, tags: readon
     });
   }
   const hints = s.schedulerHints;
+  const self = `${base}/cloudservers/${s.id}`;
   return {
     ...nova,
+    links: [{ rel: 'self', href: self }, { rel: 'bookmark', href: self }],
     addresses,
     flavor: { id: s.flavorId, name: s.flavorId, vcpus: String(s.vcpus), ram: String(s.ramMb), disk: String(s.diskGb) },
     image: { id: s.imageRef },
