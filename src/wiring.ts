@@ -5,6 +5,7 @@ import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { AuditService } from './services/audit.js';
 import { HealthService } from './services/health.js';
+import { HostHealth } from './services/host-health.js';
 import { HostsService } from './services/hosts.js';
 import { IdentityService } from './services/identity.js';
 import { ComputeQuotas } from './services/compute-quotas.js';
@@ -58,7 +59,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,

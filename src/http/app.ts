@@ -6,6 +6,7 @@ import type { HostsService } from '../services/hosts.js';
 import type { IdentityService } from '../services/identity.js';
 import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
+import type { HostHealth } from '../services/host-health.js';
 import { authenticate } from './auth.js';
 import { answerClientError, installErrorHandler, sendError } from './error-handler.js';
 import { Metrics } from './metrics.js';
@@ -26,6 +27,7 @@ import { imageRoutes } from './routes/images.js';
 
 export interface AppDeps {
   readonly health: HealthService;
+  readonly hostHealth: HostHealth;
   readonly identity: IdentityService;
   readonly hosts: HostsService;
   readonly audit: AuditService;
@@ -140,7 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await computeRoutes(app, deps.compute, deps.identity, idem, deps.publicUrl);
   imageRoutes(app, deps.identity, deps.compute.details, deps.publicUrl);
-  operatorRoutes(app, { health: deps.health, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
+  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
   await consoleRoutes(app);
   return app;
 }

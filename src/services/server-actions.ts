@@ -1,4 +1,4 @@
-import { BadRequest, ConcurrentUpdate, ErrorCodes } from '../domain/errors.js';
+import { BadRequest, ConcurrentUpdate, ErrorCodes, InvalidState } from '../domain/errors.js';
 import { hintsAfterMigration } from '../domain/scheduler-hints.js';
 import { assertAllowed, type ServerAction } from '../domain/server-actions.js';
 import { PowerState, claimOf, effectiveStatus, type Server } from '../domain/server.js';
@@ -33,6 +33,7 @@ export class ServerActions {
     const hard = type === 'HARD';
     await this.simple(caller, id, hard ? 'reboot-hard' : 'reboot-soft', (until) => ({
       status: hard ? 'HARD_REBOOT' : 'REBOOT', taskState: hard ? 'rebooting_hard' : 'rebooting', powerState: PowerState.RUNNING, buildUntil: until,
+      fault: null,
     }));
   }
 
@@ -137,11 +138,18 @@ export class ServerActions {
   private async simple(caller: Caller, id: string, action: ServerAction, patch: (until: string) => ServerPatch): Promise<void> {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, action);
+      if (s.hostId !== null && POWERS_ON.includes(action)) {
+        // An ECS cannot run on a DeH in fault (see host-health.ts); it waits for the repair.
+        const host = await hostRepo.get(tx, null, s.hostId);
+        if (host?.state === 'fault') throw new InvalidState(`Cannot '${action}' instance ${id}: its DeH ${s.hostId} is in fault`);
+      }
       const { now, until } = this.servers.stamps();
       await this.write(tx, s, { buildUntil: now, ...patch(until) });
     });
   }
 }
+
+const POWERS_ON: readonly ServerAction[] = ['os-start', 'reboot-soft', 'reboot-hard'];
 
 /** The settled status after a resize is confirmed: back to the power state it had. */
 function settled(s: Server): Server['status'] {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AuditService } from '../../services/audit.js';
 import type { HostsService } from '../../services/hosts.js';
+import type { HostHealth } from '../../services/host-health.js';
 import { IdentityService } from '../../services/identity.js';
 import type { HealthService } from '../../services/health.js';
 import { authenticate, callerOf } from '../auth.js';
@@ -12,9 +13,10 @@ import { Forbidden } from '../../domain/errors.js';
 // Operator endpoints outside the OTC API: health, metrics, quota changes, the audit trail.
 // They live under /opendeh/ so they can never clash with an OTC path.
 
+const FaultBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }, { additionalProperties: false });
 const QuotaBody = Type.Object({ hard_limit: Type.Integer({ minimum: -1 }) }, { additionalProperties: false });
 
-export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
   const admin = async (req: FastifyRequest) => {
     await authenticate(d.identity)(req);
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
@@ -34,6 +36,16 @@ export function operatorRoutes(app: FastifyInstance, d: { health: HealthService;
       await d.hosts.setQuota(callerOf(req), req.params.tenant_id, req.params.resource, req.body.hard_limit);
       return reply.code(204).send();
     });
+  // Failure injection: a DeH goes to `fault`, its ECSs to ERROR (services/host-health.ts).
+  app.post<{ Params: { host_id: string }; Body: Static<typeof FaultBody> }>('/opendeh/v1/hosts/:host_id/fault',
+    { schema: { body: FaultBody }, preHandler: admin }, async (req) => {
+      const r = await d.hostHealth.markFault(callerOf(req), req.params.host_id, req.body.reason ?? 'hardware failure');
+      return { state: 'fault', failed_servers: r.failedServers };
+    });
+  app.post<{ Params: { host_id: string } }>('/opendeh/v1/hosts/:host_id/repair', { preHandler: admin }, async (req) => {
+    await d.hostHealth.repair(callerOf(req), req.params.host_id);
+    return { state: 'available' };
+  });
   app.get('/opendeh/v1/audit', { preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
     return { events: await d.audit.list({ projectId: one(q, 'project_id'), limit: intParam(q, 'limit', 1, 1000) ?? 100 }) };
