@@ -1,20 +1,26 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateIp, defaultNetworkId, derivedUuid, ipOf, macFor, portIdFor } from './addresses.js';
+import { defaultNetworkId, derivedUuid, ipOf, macFor, nextUsableOffset, offsetOf, portIdFor, validateWantedIp } from './addresses.js';
 import { UUID_RE } from './ids.js';
 import { nameMatcher } from './name-filter.js';
 
 describe('fixed IPs, MACs, ports', () => {
-  test('the lowest free address, skipping .0 and .255', () => {
-    assert.equal(allocateIp(new Set()), '192.168.0.10');
-    assert.equal(allocateIp(new Set(['192.168.0.10', '192.168.0.11'])), '192.168.0.12');
-    const upTo254 = new Set(Array.from({ length: 245 }, (_, i) => ipOf(10 + i)));
-    assert.equal(allocateIp(upTo254), '192.168.1.1');
+  test('offsets skip the network (.0) and broadcast (.255) addresses and start at .10', () => {
+    assert.equal(nextUsableOffset(0), 10);
+    assert.equal(ipOf(nextUsableOffset(10)), '192.168.0.10');
+    assert.equal(ipOf(nextUsableOffset(255)), '192.168.1.1');
+    assert.equal(ipOf(nextUsableOffset(256)), '192.168.1.1');
+    assert.equal(ipOf(nextUsableOffset(254)), '192.168.0.254');
   });
-  test('a requested address is used when free and refused when taken or malformed', () => {
-    assert.equal(allocateIp(new Set(), '10.0.0.5'), '10.0.0.5');
-    assert.throws(() => allocateIp(new Set(['10.0.0.5']), '10.0.0.5'), /already in use/);
-    assert.throws(() => allocateIp(new Set(), '10.0.0.256'), /not an IPv4 address/);
+  test('offsetOf is the inverse of ipOf inside 192.168.0.0/16 and null outside it', () => {
+    for (const o of [10, 254, 257, 65534]) assert.equal(offsetOf(ipOf(o)), o);
+    assert.equal(offsetOf('10.0.0.5'), null);
+    assert.equal(offsetOf('192.168.300.1'), null);
+  });
+  test('a requested address must be IPv4', () => {
+    assert.equal(validateWantedIp('10.0.0.5'), '10.0.0.5');
+    assert.throws(() => validateWantedIp('10.0.0.256'), /not an IPv4 address/);
+    assert.throws(() => validateWantedIp('fe80::1'), /not an IPv4 address/);
   });
   test('derived ids are stable, distinct and UUID-shaped', () => {
     assert.equal(defaultNetworkId('p1'), defaultNetworkId('p1'));

@@ -6,8 +6,8 @@ import { BadRequest, ErrorCodes } from './errors.js';
 // network (used when the client names none, or asks for "auto"), and each network hands out
 // 192.168.0.0/16 addresses, the lowest free one first, unique within the project.
 
-const FIRST = 10; // 192.168.0.10: the low addresses are left for gateways, as clouds do
-const LAST = 256 * 256 - 2;
+export const FIRST_OFFSET = 10; // 192.168.0.10: the low addresses are left for gateways, as clouds do
+export const LAST_OFFSET = 256 * 256 - 2;
 
 /** A UUID-shaped id derived from a seed, so the same seed always names the same thing. */
 export function derivedUuid(seed: string): string {
@@ -25,24 +25,35 @@ export function ipOf(offset: number): string {
   return `192.168.${offset >> 8}.${offset & 255}`;
 }
 
+/** The offset of an address in 192.168.0.0/16, or null outside it. */
+export function offsetOf(ip: string): number | null {
+  const m = /^192\.168\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) return null;
+  return Number(m[1]) * 256 + Number(m[2]);
+}
+
+/** The first offset ≥ o that is neither a network (.0) nor a broadcast (.255) address. */
+export function nextUsableOffset(o: number): number {
+  let x = Math.max(o, FIRST_OFFSET);
+  while ((x & 255) === 0 || (x & 255) === 255) x++;
+  return x;
+}
+
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-/**
- * The address for a new NIC: `wanted` if it is free, else the lowest free one.
- * @raises BadRequest (wanted is not IPv4 or already in use — Nova's FixedIpAlreadyInUse is a 400)
- */
-export function allocateIp(used: ReadonlySet<string>, wanted?: string): string {
-  if (wanted !== undefined) {
-    if (!IPV4_RE.test(wanted)) throw new BadRequest(`fixed_ip "${wanted}" is not an IPv4 address`, ErrorCodes.InvalidParameter);
-    if (used.has(wanted)) throw new BadRequest(`Fixed IP address ${wanted} is already in use on this network`, ErrorCodes.InvalidParameter);
-    return wanted;
-  }
-  for (let o = FIRST; o <= LAST; o++) {
-    if ((o & 255) === 0 || (o & 255) === 255) continue;
-    const ip = ipOf(o);
-    if (!used.has(ip)) return ip;
-  }
-  throw new BadRequest('no free fixed IP address left on this network', ErrorCodes.InvalidParameter);
+/** A fixed_ip asked for by the client. @raises BadRequest (not IPv4) */
+export function validateWantedIp(wanted: string): string {
+  if (!IPV4_RE.test(wanted)) throw new BadRequest(`fixed_ip "${wanted}" is not an IPv4 address`, ErrorCodes.InvalidParameter);
+  return wanted;
+}
+
+export function ipInUse(ip: string): BadRequest {
+  // Nova's FixedIpAlreadyInUse is a 400.
+  return new BadRequest(`Fixed IP address ${ip} is already in use on this network`, ErrorCodes.InvalidParameter);
+}
+
+export function networkFull(): BadRequest {
+  return new BadRequest('no free fixed IP address left on this network', ErrorCodes.InvalidParameter);
 }
 
 /** A locally administered MAC in OpenStack's fa:16:3e prefix, stable per server and NIC. */

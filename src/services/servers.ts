@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_NETWORK_LABEL, allocateIp, defaultNetworkId, macFor, portIdFor } from '../domain/addresses.js';
+import { DEFAULT_NETWORK_LABEL, defaultNetworkId, macFor, portIdFor, validateWantedIp } from '../domain/addresses.js';
 import { BadRequest, ConcurrentUpdate, ErrorCodes, NotFound } from '../domain/errors.js';
 import { FLAVORS, type Flavor } from '../domain/flavors.js';
 import { nameProblem } from '../domain/host.js';
@@ -11,6 +11,7 @@ import { mergeServerTags, validateServerTags } from '../domain/server-tags.js';
 import type { Tag } from '../domain/tag.js';
 import { toStored, type Clock } from '../domain/time.js';
 import { hostRepo } from '../store/host-repo.js';
+import { fixedIpRepo } from '../store/fixed-ip-repo.js';
 import { serverRepo } from '../store/server-repo.js';
 import type { Executor, Store } from '../store/store.js';
 import type { ComputeQuotas } from './compute-quotas.js';
@@ -112,7 +113,6 @@ export class ServersService {
     const demand = { vcpus: flavor.vcpus, ramMb: flavor.ramMb };
     await hostRepo.lockProject(tx, caller.projectId);
     await this.quotas.check(tx, caller.projectId, { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb });
-    const used = req.networks === 'none' ? new Map<string, Set<string>>() : await serverRepo.usedAddresses(tx, caller.projectId);
     const { now, until } = this.stamps();
     const servers: Server[] = [];
     for (let i = 0; i < req.count; i++) {
@@ -121,7 +121,7 @@ export class ServersService {
         : tenancy.hostId !== undefined ? await this.placement.claimNamed(tx, tenancy.hostId, claim)
           : await this.placement.claimAuto(tx, claim);
       const id = timeOrderedUuid(this.clock().getTime());
-      const nics = buildNics(id, caller.projectId, req.networks, used);
+      const nics = await buildNics(tx, id, caller.projectId, req.networks);
       servers.push({
         id, projectId: caller.projectId, userId: caller.userId, name: req.count > 1 ? `${req.name}-${i + 1}` : req.name,
         hostId: host?.id ?? null, flavorId: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ramMb, diskGb: flavor.diskGb,
@@ -228,6 +228,7 @@ export class ServersService {
       throw new ConcurrentUpdate();
     }
     if (s.hostId !== null) await this.placement.release(tx, s.hostId, claimOf(s), 1);
+    await fixedIpRepo.release(tx, s.id);
     return s;
   }
 }
@@ -237,18 +238,17 @@ function generatedPassword(): string {
 }
 
 /** The NICs of a new server, with fixed IPs unique per network label in the project. */
-function buildNics(serverId: string, projectId: string, networks: CreateServerRequest['networks'], used: Map<string, Set<string>>): Nic[] {
+async function buildNics(tx: Executor, serverId: string, projectId: string, networks: CreateServerRequest['networks']): Promise<Nic[]> {
   if (networks === 'none') return [];
   const wanted: NetworkRequest[] = networks === 'auto' || networks.length === 0 ? [{}] : [...networks];
-  return wanted.map((n, i) => {
+  const nics: Nic[] = [];
+  for (const [i, n] of wanted.entries()) {
     const networkId = n.uuid ?? (n.port !== undefined ? null : defaultNetworkId(projectId));
     const label = n.uuid ?? (n.port !== undefined ? n.port : DEFAULT_NETWORK_LABEL);
-    const taken = used.get(label) ?? new Set<string>();
-    const addr = allocateIp(taken, n.fixedIp);
-    taken.add(addr);
-    used.set(label, taken);
-    return { label, networkId, portId: n.port ?? portIdFor(serverId, i), addr, mac: macFor(serverId, i) };
-  });
+    const addr = await fixedIpRepo.allocate(tx, projectId, label, serverId, n.fixedIp === undefined ? undefined : validateWantedIp(n.fixedIp));
+    nics.push({ label, networkId, portId: n.port ?? portIdFor(serverId, i), addr, mac: macFor(serverId, i) });
+  }
+  return nics;
 }
 
 export function addressesOf(nics: readonly Nic[]): Server['addresses'] {

@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-compute.js';
+import * as m0003 from './migrations/0003-fixed-ips.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-compute': m0002,
+  '0003-fixed-ips': m0003,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -21,4 +23,11 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrates up (or down) to exactly `name`; for operators' rollbacks and migration tests. */
+export async function migrateTo(db: Kysely<any>, name: string, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema && { migrationTableSchema: schema }) });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -91,20 +91,6 @@ export const serverRepo = {
       .where('project_id', '=', projectId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
     return { instances: Number(r.n), cores: Number(r.cores ?? 0), ram: Number(r.ram ?? 0) };
   },
-  /** Addresses in use on each network label of a project (fixed IPs are unique per network). */
-  async usedAddresses(ex: Executor, projectId: string): Promise<Map<string, Set<string>>> {
-    const rows = await ex.selectFrom('servers').select('networks').where('project_id', '=', projectId).where('deleted_at', 'is', null).execute();
-    const out = new Map<string, Set<string>>();
-    for (const r of rows) {
-      for (const nic of JSON.parse(r.networks) as Nic[]) {
-        const set = out.get(nic.label) ?? new Set<string>();
-        set.add(nic.addr);
-        out.set(nic.label, set);
-      }
-    }
-    return out;
-  },
-
   // ---- tags (ECS key/value tags) ----
   async tags(ex: Executor, serverId: string): Promise<Tag[]> {
     return ex.selectFrom('server_tags').select(['key', 'value']).where('server_id', '=', serverId).orderBy('key').execute();

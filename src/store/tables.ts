@@ -49,6 +49,9 @@ export interface AuditTable {
 }
 export interface ComputeQuotasTable { project_id: string; resource: string; hard_limit: number }
 
+export interface FixedIpsTable { project_id: string; network: string; ip: string; ip_offset: number | null; server_id: string | null }
+export interface FixedIpCursorsTable { project_id: string; network: string; next_offset: number }
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -57,6 +60,8 @@ export interface Database {
   role_assignments: RoleAssignmentsTable;
   tokens: TokensTable;
   hosts: HostsTable;
+  fixed_ips: FixedIpsTable;
+  fixed_ip_cursors: FixedIpCursorsTable;
   host_tags: HostTagsTable;
   host_quotas: HostQuotasTable;
   project_guards: ProjectGuardsTable;

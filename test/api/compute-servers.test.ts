@@ -237,6 +237,24 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Object.keys(auto.addresses), ['default']);
     });
 
+    test('a deleted server frees its address for the next one, lowest first', async () => {
+      const p = await t.newProject();
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await createServer(t, p)).json().server.id); // .10 .11 .12 .13
+      // A client-chosen address ahead of the cursor is skipped by automatic allocation.
+      const pinned = await createServer(t, p, { extra: { networks: [{ uuid: NETWORK, fixed_ip: '192.168.0.14' }] } });
+      assert.equal(pinned.statusCode, 202, pinned.body);
+      assert.equal((await nova(t, p, 'DELETE', `/servers/${ids[2]}`)).statusCode, 204);
+      assert.equal((await nova(t, p, 'DELETE', `/servers/${ids[1]}`)).statusCode, 204);
+      const addr = async () => (await showServer(t, p, (await createServer(t, p)).json().server.id)).addresses[NETWORK][0].addr;
+      assert.equal(await addr(), '192.168.0.11');
+      assert.equal(await addr(), '192.168.0.12');
+      assert.equal(await addr(), '192.168.0.15');
+      // Addresses are per project: another project starts at .10 again.
+      const q = await t.newProject();
+      assert.equal((await showServer(t, q, (await createServer(t, q)).json().server.id)).addresses[NETWORK][0].addr, '192.168.0.10');
+    });
+
     test('max_count creates that many servers, named name-1..n', async () => {
       const p = await t.newProject();
       const r = await createServer(t, p, { name: 'batch', extra: { min_count: 2, max_count: 3 } });
