@@ -5,11 +5,12 @@ export type { ProjectUsage };
 import type { Executor, Store } from '../store/store.js';
 import type { Caller } from './hosts.js';
 
-// ECS quotas per project (instances, cores, ram in MB), counted from the live servers as Nova
-// counts them (CountableResource), never kept as counters. Defaults come from config
+// ECS quotas per project (instances, cores, ram in MB). Defaults come from config
 // (OPENDEH_ECS_QUOTA); compute_quotas holds per-project overrides. -1 = unlimited.
-// `check` runs inside the write transaction, after hostRepo.lockProject, so two concurrent
-// creates of one project cannot both see the same headroom.
+// Usage is recorded on the project's guard row and moved by `consume` in the same transaction
+// as the server rows it describes (migration 0004 says why it is not counted per create);
+// `show` still counts, so the API exposes any difference. `consume` runs after
+// hostRepo.lockProject, so two concurrent creates of one project cannot both see the same headroom.
 
 export type ComputeResource = 'instances' | 'cores' | 'ram';
 export const COMPUTE_RESOURCES: readonly ComputeResource[] = ['instances', 'cores', 'ram'];
@@ -26,13 +27,17 @@ export class ComputeQuotas {
   }
 
   /**
-   * Fails when adding `delta` to the project's usage would pass a limit (checked in Nova's
-   * order: instances, cores, ram). Negative or zero deltas always pass.
+   * Adds `delta` to the project's usage; fails, changing nothing, when a positive part would
+   * pass a limit (checked in Nova's order: instances, cores, ram). Negative deltas always pass.
    * @raises QuotaExceeded (403)
    */
-  async check(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
-    if (delta.instances <= 0 && delta.cores <= 0 && delta.ram <= 0) return;
-    const [limits, used] = await Promise.all([this.limits(tx, projectId), serverRepo.usage(tx, projectId)]);
+  async consume(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
+    if (delta.instances > 0 || delta.cores > 0 || delta.ram > 0) await this.check(tx, projectId, delta);
+    await serverRepo.addUsage(tx, projectId, delta);
+  }
+
+  private async check(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
+    const [limits, used] = await Promise.all([this.limits(tx, projectId), serverRepo.recordedUsage(tx, projectId)]);
     for (const r of COMPUTE_RESOURCES) {
       const want = delta[r];
       if (want <= 0 || limits[r] === -1) continue;

@@ -49,7 +49,7 @@ export class ServerActions {
       const s = await this.begin(tx, caller, id, 'resize');
       if (flavor.name === s.flavorId) throw new BadRequest('When resizing, instances must change flavor!', ErrorCodes.InvalidParameter);
       await hostRepo.lockProject(tx, caller.projectId);
-      await this.servers.quotas.check(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb });
+      await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
       await this.write(tx, s, {
         flavorId: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ramMb, diskGb: flavor.diskGb, oldFlavorId: s.flavorId,
@@ -77,7 +77,7 @@ export class ServerActions {
       const s = await this.begin(tx, caller, id, 'revertResize');
       const old = ServersService.flavorOf(s.oldFlavorId!);
       await hostRepo.lockProject(tx, caller.projectId);
-      await this.servers.quotas.check(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb });
+      await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
       await this.write(tx, s, {
         flavorId: old.name, vcpus: old.vcpus, ramMb: old.ramMb, diskGb: old.diskGb, oldFlavorId: null,

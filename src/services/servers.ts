@@ -112,7 +112,7 @@ export class ServersService {
     const tenancy = tenancyOf(req.hints);
     const demand = { vcpus: flavor.vcpus, ramMb: flavor.ramMb };
     await hostRepo.lockProject(tx, caller.projectId);
-    await this.quotas.check(tx, caller.projectId, { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb });
+    await this.quotas.consume(tx, caller.projectId, { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb });
     const { now, until } = this.stamps();
     const servers: Server[] = [];
     for (let i = 0; i < req.count; i++) {
@@ -221,6 +221,9 @@ export class ServersService {
 
   async deleteIn(tx: Executor, caller: Caller, id: string): Promise<Server> {
     const s = await this.mustGet(tx, caller, id);
+    // Lock order of every ECS write: project guard, server row, host row. Taking the guard
+    // last here (for the usage counters) deadlocked against creates on PostgreSQL.
+    await hostRepo.lockProject(tx, s.projectId);
     const { now } = this.stamps();
     // The server row first: a concurrent delete of the same server then fails here (and is
     // retried into a 404) before it could give the claim back a second time.
@@ -228,6 +231,7 @@ export class ServersService {
       throw new ConcurrentUpdate();
     }
     if (s.hostId !== null) await this.placement.release(tx, s.hostId, claimOf(s), 1);
+    await this.quotas.consume(tx, s.projectId, { instances: -1, cores: -s.vcpus, ram: -s.ramMb });
     await fixedIpRepo.release(tx, s.id);
     return s;
   }

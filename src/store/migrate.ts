@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-compute.js';
 import * as m0003 from './migrations/0003-fixed-ips.js';
+import * as m0004 from './migrations/0004-ecs-usage.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-compute': m0002,
   '0003-fixed-ips': m0003,
+  '0004-ecs-usage': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

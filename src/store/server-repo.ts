@@ -84,6 +84,19 @@ export const serverRepo = {
       .where('id', '=', id).where('generation', '=', generation).where('deleted_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
+  /** The project's recorded ECS usage (project_guards; kept equal to `usage`). */
+  async recordedUsage(ex: Executor, projectId: string): Promise<ProjectUsage> {
+    const r = await ex.selectFrom('project_guards').select(['ecs_instances', 'ecs_cores', 'ecs_ram']).where('project_id', '=', projectId).executeTakeFirst();
+    return { instances: Number(r?.ecs_instances ?? 0), cores: Number(r?.ecs_cores ?? 0), ram: Number(r?.ecs_ram ?? 0) };
+  },
+  /** Moves the recorded usage by `delta` (any sign); the guard row exists once lockProject ran. */
+  async addUsage(ex: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
+    await ex.insertInto('project_guards').values({ project_id: projectId, generation: 0, ecs_instances: 0, ecs_cores: 0, ecs_ram: 0 })
+      .onConflict((oc) => oc.column('project_id').doNothing()).execute();
+    await ex.updateTable('project_guards').set((eb) => ({
+      ecs_instances: eb('ecs_instances', '+', delta.instances), ecs_cores: eb('ecs_cores', '+', delta.cores), ecs_ram: eb('ecs_ram', '+', delta.ram),
+    })).where('project_id', '=', projectId).execute();
+  },
   /** Nova's counted usage: every live server of the project, whatever its status. */
   async usage(ex: Executor, projectId: string): Promise<ProjectUsage> {
     const r = await ex.selectFrom('servers')

@@ -25,7 +25,8 @@ export interface HostsTable {
 export interface HostTagsTable { host_id: string; key: string; value: string }
 export interface HostQuotasTable { project_id: string; resource: string; hard_limit: number }
 /** One row per project; its generation serialises quota-checked writes of that project. */
-export interface ProjectGuardsTable { project_id: string; generation: number }
+/** One row per project: its generation serialises the project's quota-checked writes; ecs_* are its ECS usage. */
+export interface ProjectGuardsTable { project_id: string; generation: number; ecs_instances: number; ecs_cores: number; ecs_ram: number }
 export interface ServersTable {
   id: string; project_id: string; user_id: string; name: string; host_id: string | null;
   flavor_id: string; vcpus: number; ram_mb: number; disk_gb: number;

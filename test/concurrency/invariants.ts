@@ -29,6 +29,15 @@ export async function checkInvariants(dbUrl: string): Promise<Violations> {
       const n = hosts.filter((h) => h.project_id === l.project_id && h.host_type === l.resource && h.state !== 'released').length;
       if (n > l.hard_limit) problems.push(`project ${l.project_id}: ${n} ${l.resource} hosts > hard limit ${l.hard_limit}`);
     }
+    // Recorded ECS usage per project equals what counting the live servers gives.
+    const usage = await db.selectFrom('servers').select(['project_id', sql<number>`count(*)`.as('n'), sql<number>`sum(vcpus)`.as('v'), sql<number>`sum(ram_mb)`.as('m')])
+      .where('deleted_at', 'is', null).groupBy('project_id').execute();
+    const counted = new Map(usage.map((u) => [u.project_id, [Number(u.n), Number(u.v), Number(u.m)]]));
+    for (const g of await db.selectFrom('project_guards').selectAll().execute()) {
+      const want = counted.get(g.project_id) ?? [0, 0, 0];
+      const got = [Number(g.ecs_instances), Number(g.ecs_cores), Number(g.ecs_ram)];
+      if (got.join() !== want.join()) problems.push(`project ${g.project_id}: recorded ECS usage ${got} ≠ counted ${want}`);
+    }
     const servers = await db.selectFrom('servers').select('id').where('deleted_at', 'is', null).execute();
     return { problems, hosts: hosts.length, servers: servers.length };
   } finally {

@@ -127,4 +127,10 @@ async function checkInvariant(t: TestApp, p: TestProject, hosts: string[], serve
       [rowClaims.reduce((n, c) => n + c.vcpus, 0), rowMem, HOST.mem - rowMem, rows.length]);
     assert.deepEqual([row.used_vcpus, row.used_memory_mb], [vcpus, mem]);
   }
+  // The project's recorded ECS usage (what quota checks read) equals the counted one.
+  const quota = (await t.call('GET', `/compute/v2.1/${p.projectId}/os-quota-sets/${p.projectId}/detail`, { token: p.token })).json().quota_set;
+  const guard = await t.services.store.read((ex) => ex.selectFrom('project_guards').selectAll().where('project_id', '=', p.projectId).executeTakeFirst());
+  assert.deepEqual([Number(guard?.ecs_instances ?? 0), Number(guard?.ecs_cores ?? 0), Number(guard?.ecs_ram ?? 0)],
+    [quota.instances.in_use, quota.cores.in_use, quota.ram.in_use]);
+  assert.equal(quota.instances.in_use, servers.length);
 }
