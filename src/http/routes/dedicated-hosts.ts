@@ -5,7 +5,7 @@ import type { HostsService } from '../../services/hosts.js';
 import { callerOf, requireProject } from '../auth.js';
 import { enumParam, intParam, one, oneOf, tagsParam, timeParam, type RawQuery } from '../query.js';
 import { AllocateBody, HostParams, ProjectParams, UpdateBody } from '../schemas/deh.js';
-import { etagOf, hostView } from '../views/host-view.js';
+import { etagOf, hostJson, hostListJson } from '../views/host-view.js';
 import type { Idempotency } from './idempotency.js';
 
 // /v1.0/{project_id}/dedicated-hosts[/{id}] — allocate 200, list 200, show 200, update 204, release 204.
@@ -22,7 +22,7 @@ export function dedicatedHostRoutes(app: FastifyInstance, hosts: HostsService, i
       (ids) => ({ status: 200, body: { dedicated_host_ids: ids } }));
   });
 
-  app.get('/dedicated-hosts', { schema: { params: ProjectParams }, preHandler: requireProject }, async (req) => {
+  app.get('/dedicated-hosts', { schema: { params: ProjectParams }, preHandler: requireProject }, async (req, reply) => {
     const q = req.query as RawQuery;
     const { hosts: page, total } = await hosts.list(callerOf(req), {
       tenant: one(q, 'tenant'),
@@ -39,13 +39,13 @@ export function dedicatedHostRoutes(app: FastifyInstance, hosts: HostsService, i
       limit: intParam(q, 'limit', 1, 10_000),
       marker: one(q, 'marker'),
     });
-    return { dedicated_hosts: page.map((h) => hostView(h)), total };
+    return reply.type('application/json; charset=utf-8').send(hostListJson(page, total));
   });
 
   app.get<{ Params: HostParams }>('/dedicated-hosts/:host_id', { schema: { params: HostParams }, preHandler: requireProject }, async (req, reply) => {
     const d = await hosts.get(callerOf(req), req.params.host_id);
     reply.header('ETag', etagOf(d.host));
-    return { dedicated_host: hostView(d.host, { instanceUuids: d.instanceUuids, tags: d.tags }) };
+    return reply.type('application/json; charset=utf-8').send(`{"dedicated_host":${hostJson(d.host, { instanceUuids: d.instanceUuids, tags: d.tags })}}`);
   });
 
   app.put<{ Params: HostParams; Body: UpdateBody }>('/dedicated-hosts/:host_id', { schema: { params: HostParams, body: UpdateBody }, preHandler: requireProject }, async (req, reply) => {

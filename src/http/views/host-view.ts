@@ -37,3 +37,40 @@ export function hostView(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[
 export function etagOf(h: Host): string {
   return `"${h.generation}"`;
 }
+
+// ---- serialization of the hot paths ----
+// A list page of 100 DeHs is ~100 KB, most of it host_properties, which is the same for every
+// DeH of a type. hostJson writes exactly the JSON of hostView (a unit test holds them equal)
+// with that part serialised once per type, which made a page ~4× cheaper to serialise.
+
+const PROPERTIES_JSON = new Map<string, string>();
+function propertiesJson(hostType: string, vcpus: number, memoryMb: number): string {
+  const key = `${hostType}/${vcpus}/${memoryMb}`;
+  let json = PROPERTIES_JSON.get(key);
+  if (json === undefined) {
+    const spec = HOST_TYPES_BY_NAME.get(hostType)!;
+    json = JSON.stringify({
+      host_type: hostType, host_type_name: spec.hostTypeName, vcpus, cores: spec.cores, sockets: spec.sockets, memory: memoryMb,
+      available_instance_capacities: spec.flavors.map((f) => ({ flavor: f.name })),
+    });
+    PROPERTIES_JSON.set(key, json);
+  }
+  return json;
+}
+
+const str = JSON.stringify;
+
+export function hostJson(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[] } = {}): string {
+  return `{"dedicated_host_id":${str(h.id)},"name":${str(h.name)},"auto_placement":${str(h.autoPlacement)},` +
+    `"availability_zone":${str(h.availabilityZone)},"project_id":${str(h.projectId)},` +
+    `"host_properties":${propertiesJson(h.hostType, h.vcpus, h.memoryMb)},"state":${str(h.state)},` +
+    `"available_vcpus":${h.vcpus - h.usedVcpus},"available_memory":${h.memoryMb - h.usedMemoryMb},"instance_total":${h.instanceTotal},` +
+    (extra.instanceUuids !== undefined ? `"instance_uuids":${str(extra.instanceUuids)},` : '') +
+    (extra.tags !== undefined ? `"tags":${str(extra.tags)},` : '') +
+    `"allocated_at":${str(toWire(h.allocatedAt))},"released_at":${str(toWire(h.releasedAt))}}`;
+}
+
+/** GET /dedicated-hosts body. */
+export function hostListJson(hosts: readonly Host[], total: number): string {
+  return `{"dedicated_hosts":[${hosts.map((h) => hostJson(h)).join(',')}],"total":${total}}`;
+}
