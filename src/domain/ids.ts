@@ -3,8 +3,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 // DeH and server ids are UUIDs whose first 48 bits are the creation time in milliseconds
 // (the UUIDv7 layout). Ordering by id is then allocation order, which makes keyset
 // pagination by `marker` stable and cheap, with no second sort column.
+// Random bytes are drawn 4 KiB at a time: one randomBytes call per id was a visible share of
+// an ECS create (randomUUID pools its entropy the same way).
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let poolOffset = 0;
+
 export function timeOrderedUuid(now = Date.now()): string {
-  const b = randomBytes(16);
+  if (poolOffset + 16 > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const b = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
   b.writeUIntBE(now, 0, 6);
   b[6] = (b[6] & 0x0f) | 0x70;
   b[8] = (b[8] & 0x3f) | 0x80;

@@ -39,7 +39,7 @@ async function freePort(): Promise<number> {
 async function waitReady(url: string, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${stderrOf.get(proc) ?? ''}`);
     try {
       const r = await fetch(`${url}/opendeh/readyz`);
       if (r.ok) return;
@@ -49,7 +49,20 @@ async function waitReady(url: string, proc: ChildProcess, timeoutMs = 20_000): P
   throw new Error('server did not become ready');
 }
 
+const stderrOf = new WeakMap<ChildProcess, string>();
+
+/** Starts a cluster; a port taken between picking and binding it (another suite) is retried. */
 export async function startCluster(dialect: Dialect, env: Record<string, string> = {}): Promise<Cluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(dialect, env);
+    } catch (e) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startClusterOnce(dialect: Dialect, env: Record<string, string>): Promise<Cluster> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let dbUrl: string;
@@ -80,7 +93,16 @@ export async function startCluster(dialect: Dialect, env: Record<string, string>
     ...(dialect === 'postgres' ? { OPENDEH_DATABASE_URL: dbUrl, OPENDEH_WORKERS: '3' } : { OPENDEH_DATA_DIR: dataDir, OPENDEH_WORKERS: '1' }),
     ...env,
   };
-  const launch = () => spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const launch = () => {
+    const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    stderrOf.set(child, '');
+    child.stderr!.on('data', (d: Buffer) => {
+      const text = (stderrOf.get(child) ?? '') + d.toString();
+      stderrOf.set(child, text.slice(-4000));
+      process.stderr.write(d);
+    });
+    return child;
+  };
   const cluster: Cluster = {
     url, dbUrl, dialect, proc: launch(),
     async stop(hard = false) {
@@ -106,7 +128,12 @@ export async function startCluster(dialect: Dialect, env: Record<string, string>
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await waitReady(url, cluster.proc);
+  try {
+    await waitReady(url, cluster.proc);
+  } catch (e) {
+    await cluster.destroy();
+    throw e;
+  }
   if (dialect === 'postgres') {
     // Every worker must be listening before the load starts.
     const until = Date.now() + 20_000;
