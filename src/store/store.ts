@@ -23,43 +23,35 @@ export class Store {
   ) {}
 
   /** A read outside a transaction; driver errors are translated. */
-  async read<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(this.db);
-      } catch (e) {
-        const c = classifyDbError(e);
-        if (!c) throw e;
-        if (c.kind === 'transient' && attempt < this.retries) {
-          this.stats.retries++;
-          await backoff(attempt);
-          continue;
-        }
-        throw c.error;
-      }
-    }
+  read<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    return this.retrying(() => fn(this.db));
   }
 
   /** A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`. */
-  async write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+  write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    return this.retrying(() => this.db.transaction().execute(async (tx) => {
+      // The first write of a request that carries X-Client-Token also records the answer.
+      const scope = idempotencyScope.getStore();
+      if (!scope || scope.used) return fn(tx);
+      await claimToken(tx, scope.key);
+      const result = await fn(tx);
+      await recordResponse(tx, scope.key, result);
+      scope.used = true;
+      return result;
+    }));
+  }
+
+  /** Runs `attempt` again after a transient failure (bounded); translates driver errors once. */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 0; ; n++) {
       try {
-        return await this.db.transaction().execute(async (tx) => {
-          // The first write of a request that carries X-Client-Token also records the answer.
-          const scope = idempotencyScope.getStore();
-          if (!scope || scope.used) return fn(tx);
-          await claimToken(tx, scope.key);
-          const result = await fn(tx);
-          await recordResponse(tx, scope.key, result);
-          scope.used = true;
-          return result;
-        });
+        return await attempt();
       } catch (e) {
         const c = classifyDbError(e);
         if (!c) throw e;
-        if (c.kind === 'transient' && attempt < this.retries) {
+        if (c.kind === 'transient' && n < this.retries) {
           this.stats.retries++;
-          await backoff(attempt);
+          await backoff(n);
           continue;
         }
         if (c.error instanceof ConcurrentUpdate) this.stats.exhausted++;
