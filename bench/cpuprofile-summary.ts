@@ -21,9 +21,14 @@ export function areaOf(f: CallFrame): string {
   if (n === '(idle)') return 'idle';
   if (n === '(garbage collector)') return 'GC';
   if (n === '(program)') return 'V8/native (program)';
-  if (u.includes('better-sqlite3')) return 'better-sqlite3 (SQLite calls)';
-  if (u.includes('node_modules/pg')) return 'pg driver';
-  if (u.includes('node_modules/kysely')) return 'kysely (query building/compiling)';
+  // V8 charges the time inside a native call to the JS function that made it: SQLite's own
+  // work (running a statement, committing) shows up as kysely's SqliteDriver#executeQuery.
+  if (u.includes('kysely') && u.includes('sqlite-driver') && n === 'executeQuery') return 'SQLite execution (statements and commits)';
+  if (u.includes('/bench/sql-timing')) return 'SQLite execution (statements and commits)';
+  if (u.includes('better-sqlite3') && n === 'prepare') return 'SQLite prepare (SQL parse + plan)';
+  if (u.includes('better-sqlite3')) return 'better-sqlite3 (other)';
+  if (u.includes('node_modules/pg')) return 'pg driver (protocol, row parsing)';
+  if (u.includes('node_modules/kysely')) return 'kysely (query building, compiling, results)';
   if (u.includes('node_modules/fastify') || u.includes('node_modules/find-my-way') || u.includes('node_modules/light-my-request') || u.includes('node_modules/avvio')) return 'fastify';
   if (u.includes('node_modules/ajv') || u.includes('node_modules/fast-json-stringify') || u.includes('node_modules/fast-uri')) return 'fastify schemas (ajv / serializer)';
   if (u.includes('node_modules/pino') || u.includes('node_modules/sonic-boom')) return 'pino';
@@ -36,7 +41,8 @@ export function areaOf(f: CallFrame): string {
   if (u.includes('/dist/src/')) return 'opendeh other';
   if (u.startsWith('node:') || u === '') {
     if (n === 'stringify' || n === 'parse') return 'JSON';
-    if (/^(writev?|writeGeneric|writeBuffer|onStreamRead|_write|end)$/.test(n)) return 'node net/http I/O';
+    if (n === 'writev' || n === 'writeUtf8String' || n === 'writeBuffer') return 'socket I/O (writev: kernel TCP + wake-ups)';
+    if (/^(writev?|writeGeneric|writeBuffer|onStreamRead|_write|end)$/.test(n)) return 'socket I/O (writev: kernel TCP + wake-ups)';
     return u === '' ? 'V8/native builtins' : 'node core';
   }
   return 'other';

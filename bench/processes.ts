@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const SERVER_MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 export const CEILING_MAIN = fileURLToPath(new URL('./ceiling-server.js', import.meta.url));
+export const SQL_TIMING = new URL('./sql-timing.js', import.meta.url).href;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 const live = new Set<ChildProcess>();

@@ -18,6 +18,8 @@ export interface ScenarioResult {
   readonly ceilingRps?: number;
   readonly ceilingCpuUs?: number;
   readonly rounds?: { rps: number; ceilingRps: number; cpuUs?: number; ceilingCpuUs?: number }[];
+  /** Reads: the bare route serving this scenario's own answer (bytes): its req/s, CPU µs/req, and our ratios to it. */
+  readonly payload?: { bytes: number; rps: number; cpuUs?: number; ratio: number; cpuRatio?: number };
   /** The server's RSS and peak RSS (VmHWM) right after this scenario, MB. */
   readonly rssAfterMb?: number;
   readonly peakAfterMb?: number;
@@ -70,6 +72,16 @@ export function engineMarkdown(e: EngineResult): string {
   if (e.ceiling) lines.push(row({ id: 'ceiling', title: '**ceiling**: bare fastify, fixed JSON (all rounds)', status: 'ok', m: e.ceiling, ratio: 1, ceilingRps: e.ceiling.rps, cpuRatio: 1 }));
   for (const s of e.scenarios) if (s.status !== 'skipped') lines.push(row(s));
   lines.push('');
+  const reads = e.scenarios.filter((s) => s.payload && s.m);
+  if (reads.length) {
+    lines.push('Reads against the bare route serving the same answer (what moving that many bytes through fastify costs):', '',
+      '| scenario | answer bytes | same-answer ceiling req/s | its CPU µs/req | × same-answer ceiling | × (CPU) |', '|---|---:|---:|---:|---:|---:|');
+    for (const s of reads) {
+      const p = s.payload!;
+      lines.push(`| ${s.title} | ${int(p.bytes)} | ${int(p.rps)} | ${p.cpuUs !== undefined ? int(p.cpuUs) : '—'} | ${ratioText(p.ratio)} | ${p.cpuRatio !== undefined ? ratioText(p.cpuRatio) : '—'} |`);
+    }
+    lines.push('');
+  }
   if (e.loadAvg) lines.push(`- Machine load (1-min load average, 2 cores) before/after the scenarios: ${e.loadAvg.map((x) => x.toFixed(2)).join(' / ')}.`);
   const sd = e.seeding;
   lines.push(`- Seeding: ${int(sd.hosts)} hosts in ${sd.hostSeconds.toFixed(1)} s (in-process, through the services); ` +
@@ -79,7 +91,7 @@ export function engineMarkdown(e: EngineResult): string {
   const jump = peakJump(e);
   lines.push(`- Server RSS: ${int(e.rss.idleMb)} MB idle after start; ${int(e.rss.afterReadsMb)} MB after the read scenarios (peak so far ${int(e.rss.peakAfterReadsMb)} MB); ` +
     `${int(e.rss.endMb)} MB at the end, peak (VmHWM) ${int(e.rss.peakMb)} MB${jump ? `, reached during “${jump}”` : ''}.`);
-  const curve = e.scenarios.filter((s) => s.id.startsWith('ecs-place-') && s.m);
+  const curve = e.scenarios.filter((s) => /^ecs-place-\d+$/.test(s.id) && s.m);
   if (curve.length >= 2) {
     const first = curve[0].m!, last = curve[curve.length - 1].m!;
     lines.push(`- Auto-placement cost curve (${curve.map((s) => s.id.replace('ecs-place-', '')).join(' → ')} hosts): ` +

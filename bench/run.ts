@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type autocannon from 'autocannon';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { summarizeFile, summaryMarkdown } from './cpuprofile-summary.js';
 import { call, mergeMeasurements, runLoad, type Measurement } from './load.js';
-import { CEILING_MAIN, SERVER_MAIN, cleanupAll, onCleanup, startProcess, type Proc } from './processes.js';
+import { CEILING_MAIN, SERVER_MAIN, SQL_TIMING, cleanupAll, onCleanup, startProcess, type Proc } from './processes.js';
 import { judgeTargets, runMarkdown, type EngineResult, type RunRecord, type ScenarioResult } from './report.js';
 import { ADMIN_PASSWORD, scenarios, SEED_NETWORKS, serverBody, SLOTS_PER_C4_HOST, type Scenario, type ScenarioCtx } from './scenarios.js';
 import { seed, type Seeded } from './seed.js';
@@ -29,6 +30,7 @@ const HELP = `usage: npm run bench -- [options]
   --only id,id        run only these scenarios (the ceiling always runs)
   --profile id        run only scenario id, with the server under --cpu-prof, and summarise the profile
   --out DIR           where to write <date>.json and <date>.md (default bench/results)
+  --render FILE.json  only re-render FILE.md from a recorded run
 `;
 
 interface Options {
@@ -142,7 +144,20 @@ async function probeCompute(url: string, seeded: Seeded): Promise<{ available: b
   return { available: false, note: `POST /compute/v2.1/{project_id}/servers answered ${r.status || 'no response'} (${r.text.replace(/\s+/g, ' ').slice(0, 140)}); compute scenarios not run` };
 }
 
-interface Scored { m: Measurement; ceiling: Measurement; ratio: number; cpuRatio?: number; rounds: { rps: number; ceilingRps: number; cpuUs?: number; ceilingCpuUs?: number }[] }
+interface Scored {
+  m: Measurement; ceiling: Measurement; served: number; ratio: number; cpuRatio?: number;
+  rounds: { rps: number; ceilingRps: number; cpuUs?: number; ceilingCpuUs?: number; payloadRps?: number }[];
+  /** Reads: the same answer served by the bare route (see ceiling-server.ts), its size and the ratio to it. */
+  payload?: { bytes: number; ceiling: Measurement; ratio: number; cpuRatio?: number };
+}
+
+/** One concrete request of a scenario (its first), with the server's answer to it. */
+async function sampleAnswer(url: string, reqs: autocannon.Request[]): Promise<{ status: number; text: string }> {
+  const r0 = reqs[0];
+  const r = r0.setupRequest ? r0.setupRequest({ ...r0 }, {}) ?? r0 : r0;
+  const res = await fetch(`${url}${r.path ?? '/'}`, { method: r.method ?? 'GET', headers: r.headers, body: r.body as string | undefined });
+  return { status: res.status, text: await res.text() };
+}
 
 const median = (xs: number[]) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -160,32 +175,49 @@ const median = (xs: number[]) => {
 async function measureScenario(server: Proc, ceilingProc: Proc, sc: Scenario, ctx: ScenarioCtx, o: Options): Promise<Scored> {
   let budget = sc.capacity?.(ctx);
   const base = { url: server.url, pid: server.pid, connections: o.connections, expect: sc.expect };
-  if (sc.write) {
-    const warm = await runLoad({ ...base, seconds: o.warmupSeconds, maxRequests: Math.min(o.warmupWrites, budget ?? Infinity), requests: sc.requests(ctx) });
-    if (budget !== undefined) budget -= warm.requests;
-  } else {
-    await runLoad({ ...base, seconds: o.warmupSeconds, requests: sc.requests(ctx) });
-  }
+  const warm = sc.write
+    ? await runLoad({ ...base, seconds: o.warmupSeconds, maxRequests: Math.min(o.warmupWrites, budget ?? Infinity), requests: sc.requests(ctx) })
+    : await runLoad({ ...base, seconds: o.warmupSeconds, requests: sc.requests(ctx) });
+  if (budget !== undefined && sc.write) budget -= warm.requests;
   const parts: Measurement[] = [];
   const ceilings: Measurement[] = [];
+  const payloads: Measurement[] = [];
   const rounds: Scored['rounds'] = [];
+  // For reads, the ceiling also serves this scenario's own answer (GET /payload).
+  let bytes = 0;
+  if (!sc.write) {
+    const a = await sampleAnswer(server.url, sc.requests(ctx));
+    const put = await fetch(`${ceilingProc.url}/payload`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: a.text });
+    if (a.status === 200 && put.status === 204) bytes = Buffer.byteLength(a.text);
+  }
   for (let r = 0; r < o.rounds; r++) {
     const c = await runCeiling(ceilingProc, o, o.ceilingRoundSeconds);
+    const pc = bytes > 0 ? await runCeiling(ceilingProc, o, o.ceilingRoundSeconds, '/payload') : undefined;
+    if (pc) payloads.push(pc);
     const share = budget === undefined ? undefined : Math.floor(budget / (o.rounds - r));
     if (share !== undefined && share < o.connections) throw new Error(`no capacity left for ${sc.id}`);
     const m = await runLoad({ ...base, seconds: o.seconds / o.rounds, maxRequests: share, requests: sc.requests(ctx) });
     if (budget !== undefined) budget -= m.requests;
     parts.push(m);
     ceilings.push(c);
-    rounds.push({ rps: m.rps, ceilingRps: c.rps, cpuUs: m.cpuUsPerRequest, ceilingCpuUs: c.cpuUsPerRequest });
+    rounds.push({ rps: m.rps, ceilingRps: c.rps, cpuUs: m.cpuUsPerRequest, ceilingCpuUs: c.cpuUsPerRequest, ...(pc && { payloadRps: pc.rps }) });
   }
   const ratio = median(rounds.map((x) => x.rps / x.ceilingRps));
   const cpu = rounds.filter((x) => x.cpuUs && x.ceilingCpuUs).map((x) => x.ceilingCpuUs! / x.cpuUs!);
-  return { m: mergeMeasurements(parts), ceiling: mergeMeasurements(ceilings), ratio, ...(cpu.length && { cpuRatio: median(cpu) }), rounds };
+  const m = mergeMeasurements(parts);
+  let payload: Scored['payload'];
+  if (payloads.length) {
+    const pcpu = parts.map((p, i) => (p.cpuUsPerRequest && payloads[i].cpuUsPerRequest ? payloads[i].cpuUsPerRequest! / p.cpuUsPerRequest : NaN)).filter(Number.isFinite);
+    payload = {
+      bytes, ceiling: mergeMeasurements(payloads), ratio: median(parts.map((p, i) => p.rps / payloads[i].rps)),
+      ...(pcpu.length && { cpuRatio: median(pcpu) }),
+    };
+  }
+  return { m, ceiling: mergeMeasurements(ceilings), served: warm.requests + m.requests, ratio, ...(payload && { payload }), ...(cpu.length && { cpuRatio: median(cpu) }), rounds };
 }
 
-function runCeiling(c: Proc, o: Options, seconds: number): Promise<Measurement> {
-  return runLoad({ url: c.url, pid: c.pid, connections: o.connections, expect: [200], requests: [{ method: 'GET', path: '/' }], seconds });
+function runCeiling(c: Proc, o: Options, seconds: number, path = '/'): Promise<Measurement> {
+  return runLoad({ url: c.url, pid: c.pid, connections: o.connections, expect: [200], requests: [{ method: 'GET', path }], seconds });
 }
 
 async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<EngineResult> {
@@ -236,7 +268,10 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     const profDir = o.profile ? mkdtempSync(join(os.tmpdir(), 'opendeh-cpuprof-')) : '';
     for (let i = 0; i < 3; i++) {
       const last = i === 2;
-      const s = await startProcess(SERVER_MAIN, env, { nodeArgs: last && o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+      const profiling = last && o.profile;
+      const s = await startProcess(SERVER_MAIN, { ...env, ...(profiling && { OPENDEH_BENCH_SQL_PROFILE: join(profDir, 'sql.json') }) }, {
+        nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', SQL_TIMING] : [],
+      });
       if (!(last && o.profile)) runsMs.push(s.startupMs);
       if (last) server = s;
       else await s.stop();
@@ -258,6 +293,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     const results: ScenarioResult[] = [];
     let afterReads: { rssMb: number; hwmMb: number } | null = null;
     let profiled: Measurement | undefined;
+    let profiledServed = 0;
     for (const sc of scenarios(curve)) {
       if (o.only && !o.only.includes(sc.id)) {
         results.push({ id: sc.id, title: sc.title, status: 'skipped' });
@@ -274,16 +310,17 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
         continue;
       }
       try {
-        const { m, ceiling, ratio, cpuRatio, rounds } = await measureScenario(server!, ceilingProc, sc, ctx, o);
+        const { m, ceiling, ratio, cpuRatio, rounds, served, payload } = await measureScenario(server!, ceilingProc, sc, ctx, o);
         ceilingRuns.push(ceiling);
         const top = Object.entries(m.statuses).filter(([s]) => !sc.expect.includes(Number(s))).map(([s, n]) => `${n}× ${s}`).join(', ');
         const mem = server!.rss();
         results.push({
           id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds,
+          ...(payload && { payload: { bytes: payload.bytes, rps: payload.ceiling.rps, cpuUs: payload.ceiling.cpuUsPerRequest, ratio: payload.ratio, cpuRatio: payload.cpuRatio } }),
           ...(mem && { rssAfterMb: mem.rssMb, peakAfterMb: mem.hwmMb }), ...(top && { note: `unexpected: ${top}` }),
         });
         progressLine(engine, sc.title, m, ratio, ceiling.rps);
-        if (o.profile === sc.id) profiled = m;
+        if (o.profile === sc.id) { profiled = m; profiledServed = served; }
       } catch (e) {
         results.push({ id: sc.id, title: sc.title, status: 'failed', note: (e as Error).message });
         log(engine, `${sc.title}: FAILED ${(e as Error).message}`);
@@ -311,7 +348,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
       if (file) {
         const sum = summarizeFile(file, 25, profiled?.window);
         const perReq = profiled ? ` CPU per request: ${((1000 * sum.busyMs) / profiled.requests).toFixed(0)} µs (${profiled.requests} requests).` : '';
-        const summary = `${summaryMarkdown(sum)}\n\nWindow: the measured run only (warm-up excluded).${perReq}`;
+        const summary = `${summaryMarkdown(sum)}\n\nWindow: the measured run only (warm-up excluded).${perReq}\n\n${sqlSummary(join(profDir, 'sql.json'), profiledServed, engine)}`;
         profile = { scenario: o.profile, file, summary };
         log(engine, `CPU profile of ${o.profile}: ${file}\n${summary}`);
       } else {
@@ -325,7 +362,29 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
   }
 }
 
+/** The statements that took the most time in the profiled server (warm-up and measured run together). */
+function sqlSummary(file: string, served: number, engine: string): string {
+  let rows: { sql: string; calls: number; ms: number }[];
+  try { rows = JSON.parse(readFileSync(file, 'utf8')); } catch { return 'No SQL timing recorded.'; }
+  const total = rows.reduce((a, r) => a + r.ms, 0);
+  const lines = [
+    `SQL statements by total time (${engine === 'postgres' ? 'wall time until the answer' : 'time inside SQLite'}; ${fmt(served)} requests served, warm-up included; ${total.toFixed(0)} ms in all):`, '',
+    '| statement | calls/request | total ms | µs/call | % of SQL time |', '|---|---:|---:|---:|---:|',
+    ...rows.slice(0, 12).map((r) => `| \`${r.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 160)}${r.sql.length > 160 ? '…' : ''}\` | ` +
+      `${(r.calls / Math.max(served, 1)).toFixed(2)} | ${r.ms.toFixed(0)} | ${((1000 * r.ms) / r.calls).toFixed(0)} | ${((100 * r.ms) / Math.max(total, 1e-9)).toFixed(1)} |`),
+  ];
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--render') {
+    // Re-renders the markdown of a recorded run (e.g. after a change to the report's layout).
+    const file = process.argv[3];
+    const md = runMarkdown(JSON.parse(readFileSync(file, 'utf8')) as RunRecord);
+    writeFileSync(file.replace(/\.json$/, '.md'), md);
+    process.stdout.write(`${md}\n`);
+    return;
+  }
   const o = parseArgs(process.argv.slice(2));
   const wallStart = performance.now();
   let stopping = false;

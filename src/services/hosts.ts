@@ -88,7 +88,8 @@ export class HostsService {
     return this.store.write(async (tx) => {
       await hostRepo.lockProject(tx, caller.projectId);
       const limit = (await hostRepo.hardLimits(tx, caller.projectId)).get(req.hostType) ?? this.opts.defaultHostQuota;
-      const used = await hostRepo.countActiveOfType(tx, caller.projectId, req.hostType);
+      // Counting is skipped when nothing limits it (it walks the project's hosts of the type).
+      const used = limit === -1 ? 0 : await hostRepo.countActiveOfType(tx, caller.projectId, req.hostType);
       if (limit !== -1 && used + req.quantity > limit) {
         throw new QuotaExceeded(`quota exceeded for host type ${req.hostType}: ${used} used, ${req.quantity} requested, limit ${limit}`,
           { resource: req.hostType, used, requested: req.quantity, hard_limit: limit });

@@ -92,12 +92,12 @@ export const hostRepo = {
   },
   async countActiveOfType(ex: Executor, projectId: string, hostType: string): Promise<number> {
     const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n'))
-      .where('project_id', '=', projectId).where('host_type', '=', hostType).where('state', '!=', 'released').executeTakeFirstOrThrow();
+      .where('project_id', '=', projectId).where('host_type', '=', hostType).where('state', 'in', ['available', 'fault']).executeTakeFirstOrThrow();
     return Number(r.n);
   },
   async usageByType(ex: Executor, projectId: string): Promise<Map<string, number>> {
     const rows = await ex.selectFrom('hosts').select(['host_type', (eb) => eb.fn.countAll().as('n')])
-      .where('project_id', '=', projectId).where('state', '!=', 'released').groupBy('host_type').execute();
+      .where('project_id', '=', projectId).where('state', 'in', ['available', 'fault']).groupBy('host_type').execute();
     return new Map(rows.map((r) => [r.host_type, Number(r.n)]));
   },
   async instanceUuids(ex: Executor, hostId: string): Promise<string[]> {

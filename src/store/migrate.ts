@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-compute.js';
 import * as m0003 from './migrations/0003-fixed-ips.js';
 import * as m0004 from './migrations/0004-ecs-usage.js';
+import * as m0005 from './migrations/0005-host-type-index.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-compute': m0002,
   '0003-fixed-ips': m0003,
   '0004-ecs-usage': m0004,
+  '0005-host-type-index': m0005,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -18,14 +18,15 @@ export interface TagQuery {
 
 type EB = ExpressionBuilder<Database, 'hosts'>;
 
+// IN (subquery), not a correlated EXISTS: the set of tagged hosts is built once from the
+// (key, value, host_id) index instead of being probed once per host (as in host-repo.ts).
 function has(eb: EB, t: TagCondition): Expression<SqlBool> {
-  return eb.exists(eb.selectFrom('host_tags').select('host_tags.host_id')
-    .whereRef('host_tags.host_id', '=', 'hosts.id').where('host_tags.key', '=', t.key)
+  return eb('hosts.id', 'in', eb.selectFrom('host_tags').select('host_tags.host_id').where('host_tags.key', '=', t.key)
     .$if(!!t.values?.length, (q) => q.where('host_tags.value', 'in', [...t.values!])));
 }
 
 function where(eb: EB, q: TagQuery): Expression<SqlBool> {
-  const c: Expression<SqlBool>[] = [eb('hosts.project_id', '=', q.projectId), eb('hosts.state', '!=', 'released')];
+  const c: Expression<SqlBool>[] = [eb('hosts.project_id', '=', q.projectId), eb('hosts.state', 'in', ['available', 'fault'])];
   if (q.tags.length) c.push(eb.and(q.tags.map((t) => has(eb, t))));
   if (q.tagsAny.length) c.push(eb.or(q.tagsAny.map((t) => has(eb, t))));
   if (q.notTags.length) c.push(eb.not(eb.and(q.notTags.map((t) => has(eb, t)))));
