@@ -190,7 +190,9 @@ export const hostRepo = {
    * that follows and the insert it allows cannot interleave with another allocation.
    */
   async lockProject(ex: Executor, projectId: string): Promise<void> {
-    await ex.insertInto('project_guards').values({ project_id: projectId, generation: 0, ecs_instances: 0, ecs_cores: 0, ecs_ram: 0 }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
-    await ex.updateTable('project_guards').set((eb) => ({ generation: eb('generation', '+', 1) })).where('project_id', '=', projectId).execute();
+    // One upsert (not insert-if-missing + update): a write holds the lock across fewer round trips.
+    await ex.insertInto('project_guards').values({ project_id: projectId, generation: 1, ecs_instances: 0, ecs_cores: 0, ecs_ram: 0 })
+      .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({ generation: eb(eb.ref('project_guards.generation'), '+', 1) })))
+      .execute();
   },
 };
