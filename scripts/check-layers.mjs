@@ -1,8 +1,9 @@
 // One-way imports (GUIDE convention 1): domain ← store ← services ← http; cli/client talk to
 // http only through the client; only main.ts, wiring.ts and tests wire concrete pieces.
 // Fails listing every import that points the wrong way.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, dirname } from 'node:path';
+import { listFiles } from './list-files.mjs';
 
 const RULES = {
   'src/domain': ['src/http', 'src/store', 'src/services', 'src/scheduler', 'src/cli', 'src/client'],
@@ -13,17 +14,8 @@ const RULES = {
   'src/client': ['src/store', 'src/services', 'src/domain', 'src/scheduler', 'src/cli'],
 };
 
-function files(dir, out = []) {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) files(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
 const bad = [];
-for (const f of files('src')) {
+for (const f of listFiles('src', '.ts')) {
   const layer = Object.keys(RULES).find((l) => f.startsWith(`${l}/`));
   if (!layer) continue;
   const src = readFileSync(f, 'utf8');

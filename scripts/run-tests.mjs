@@ -1,20 +1,11 @@
 // Runs every compiled test file with node's test runner. With OPENDEH_REQUIRE_PG=1 (set by
 // .ci/run) it also fails when no PostgreSQL suite ran, so a skipped engine can never pass CI.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
-function find(dir, out = []) {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) find(p, out);
-    else if (p.endsWith('.test.js')) out.push(p);
-  }
-  return out;
-}
+import { readFileSync, rmSync } from 'node:fs';
+import { listFiles } from './list-files.mjs';
 
 const only = process.argv.slice(2);
-const files = ['dist/src', 'dist/test'].flatMap((d) => { try { return find(d); } catch { return []; } })
+const files = ['dist/src', 'dist/test'].flatMap((d) => { try { return listFiles(d, '.test.js'); } catch { return []; } })
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 const tap = `/tmp/opendeh-tests-${process.pid}.tap`;

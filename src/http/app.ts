@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes } from '../domain/errors.js';
 import type { Clock } from '../domain/time.js';
@@ -156,4 +156,3 @@ function acceptsJson(accept: string | undefined): boolean {
   });
 }
 
-export type { FastifyReply, FastifyRequest };

@@ -107,7 +107,7 @@ export class HostsService {
       }
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
       await hostRepo.insert(tx, rows);
-      for (const r of rows) if (req.tags.length) await hostRepo.replaceTags(tx, r.id, req.tags);
+      await hostRepo.insertTags(tx, rows.map((r) => r.id), req.tags);
       return rows.map((r) => r.id);
     });
   }

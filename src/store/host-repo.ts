@@ -170,6 +170,12 @@ export const hostRepo = {
     }
     return out;
   },
+  /** Tags of new hosts: one insert for all of them (nothing to delete yet). */
+  async insertTags(ex: Executor, hostIds: readonly string[], tags: readonly Tag[]): Promise<void> {
+    const rows = hostIds.flatMap((host_id) => tags.map((t) => ({ host_id, key: t.key, value: t.value })));
+    // Chunked like insert(), under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 200) await ex.insertInto('host_tags').values(rows.slice(i, i + 200)).execute();
+  },
   async replaceTags(ex: Executor, hostId: string, tags: readonly Tag[]): Promise<void> {
     await ex.deleteFrom('host_tags').where('host_id', '=', hostId).execute();
     if (tags.length) await ex.insertInto('host_tags').values(tags.map((t) => ({ host_id: hostId, key: t.key, value: t.value }))).execute();

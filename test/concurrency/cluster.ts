@@ -199,10 +199,6 @@ export async function swarm(clients: number, rounds: number, step: (client: numb
   }));
 }
 
-export function tmpCleanup(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
 /** Sums a counter over every worker: scrapes /metrics until each pid was seen (bounded). */
 export async function sumMetric(url: string, name: string, workers: number): Promise<number> {
   const byPid = new Map<string, number>();
