@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { cpuMsOf } from './processes.js';
+import { treeCpuMs } from './processes.js';
 
 // One bounded load run with autocannon, measured from the client side. Latency percentiles
 // are computed here from every response time (autocannon's own histogram keeps whole
@@ -45,6 +45,9 @@ export interface Measurement {
   /** CPU time the server process used during the run (ms), and per answered request (µs). */
   readonly cpuMs?: number;
   readonly cpuUsPerRequest?: number;
+  /** CPU time the load generator itself used (ms, all its processes) and as a share of one core over the run (%). */
+  readonly clientCpuMs?: number;
+  readonly clientCpuPct?: number;
   /** Every response time (ms), sorted; kept out of the JSON record. */
   readonly raw?: number[];
 }
@@ -53,11 +56,12 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function measurementOf(sorted: number[], answered: number, ok: number, transportErrors: number, seconds: number,
-  statuses: Record<string, number>, window: readonly [number, number], cpuMs?: number): Measurement {
+export function measurementOf(sorted: number[], answered: number, ok: number, transportErrors: number, seconds: number,
+  statuses: Record<string, number>, window: readonly [number, number], cpuMs?: number, clientCpuMs?: number): Measurement {
   const n = sorted.length;
   return {
     ...(cpuMs !== undefined && Number.isFinite(cpuMs) && { cpuMs, cpuUsPerRequest: answered > 0 ? (1000 * cpuMs) / answered : 0 }),
+    ...(clientCpuMs !== undefined && Number.isFinite(clientCpuMs) && { clientCpuMs, clientCpuPct: (100 * clientCpuMs) / (1000 * seconds) }),
     requests: answered, errors: answered - ok + transportErrors, seconds, rps: answered / seconds,
     p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99),
     meanMs: n === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / n, maxMs: n === 0 ? 0 : sorted[n - 1],
@@ -75,8 +79,32 @@ export function mergeMeasurements(parts: readonly Measurement[]): Measurement {
   const transport = parts.reduce((a, p) => a + p.transportErrors, 0);
   const seconds = parts.reduce((a, p) => a + p.seconds, 0);
   const cpu = parts.every((p) => p.cpuMs !== undefined) ? parts.reduce((a, p) => a + p.cpuMs!, 0) : undefined;
+  const client = parts.every((p) => p.clientCpuMs !== undefined) ? parts.reduce((a, p) => a + p.clientCpuMs!, 0) : undefined;
   return measurementOf(all, requests, requests - errors + transport, transport, seconds, statuses,
-    [parts[0]?.window[0] ?? 0, parts[parts.length - 1]?.window[1] ?? 0], cpu);
+    [parts[0]?.window[0] ?? 0, parts[parts.length - 1]?.window[1] ?? 0], cpu, client);
+}
+
+/**
+ * Parts of one run made at the same time by several client processes: counts and CPU add up,
+ * the time is from the first start to the last answer (the parts share one monotonic clock).
+ */
+export function combineParallel(parts: readonly Measurement[]): Measurement {
+  if (parts.length === 1) return parts[0];
+  const all = parts.flatMap((p) => p.raw ?? []).sort((a, b) => a - b);
+  const statuses: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  const requests = parts.reduce((a, p) => a + p.requests, 0);
+  const errors = parts.reduce((a, p) => a + p.errors, 0);
+  const transport = parts.reduce((a, p) => a + p.transportErrors, 0);
+  const window: [number, number] = [Math.min(...parts.map((p) => p.window[0])), Math.max(...parts.map((p) => p.window[1]))];
+  const client = parts.every((p) => p.clientCpuMs !== undefined) ? parts.reduce((a, p) => a + p.clientCpuMs!, 0) : undefined;
+  return measurementOf(all, requests, requests - errors + transport, transport, Math.max(1e-6, (window[1] - window[0]) / 1e6),
+    statuses, window, undefined, client);
+}
+
+/** The same measurement with the server's CPU time over the run attached. */
+export function withServerCpu(m: Measurement, cpuMs: number): Measurement {
+  return Number.isFinite(cpuMs) ? { ...m, cpuMs, cpuUsPerRequest: m.requests > 0 ? (1000 * cpuMs) / m.requests : 0 } : m;
 }
 
 const monoUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -87,7 +115,8 @@ export function runLoad(spec: LoadSpec): Promise<Measurement> {
   let ok = 0;
   const amount = spec.maxRequests !== undefined ? Math.max(spec.connections, Math.floor(spec.maxRequests)) : undefined;
   return new Promise((resolve, reject) => {
-    const cpu0 = spec.pid !== undefined ? cpuMsOf(spec.pid) : undefined;
+    const cpu0 = spec.pid !== undefined ? treeCpuMs(spec.pid) : undefined;
+    const client0 = process.cpuUsage();
     const started = performance.now();
     const startedUs = monoUs();
     let last = started;
@@ -103,8 +132,9 @@ export function runLoad(spec: LoadSpec): Promise<Measurement> {
       if (err) return reject(err);
       const seconds = Math.max(1e-6, (last - started) / 1000);
       latencies.sort((a, b) => a - b);
-      const cpuMs = cpu0 !== undefined ? cpuMsOf(spec.pid!) - cpu0 : undefined;
-      resolve(measurementOf(latencies, latencies.length, ok, result.errors, seconds, statuses, [startedUs, lastUs], cpuMs));
+      const cpuMs = cpu0 !== undefined ? treeCpuMs(spec.pid!) - cpu0 : undefined;
+      const c = process.cpuUsage(client0);
+      resolve(measurementOf(latencies, latencies.length, ok, result.errors, seconds, statuses, [startedUs, lastUs], cpuMs, (c.user + c.system) / 1000));
     });
     // `amount` overrides autocannon's duration, so the time bound is enforced here.
     const hardMs = Math.max(30_000, spec.seconds * 5000);

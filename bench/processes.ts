@@ -48,6 +48,7 @@ export interface Proc {
   readonly pid: number;
   /** Milliseconds from spawn to the first 200 on GET /. */
   readonly startupMs: number;
+  /** VmRSS and VmHWM of the process and its children (cluster workers), summed; null when it is gone. */
   rss(): { rssMb: number; hwmMb: number } | null;
   /** SIGTERM, waits for the exit (a --cpu-prof profile is written then); SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -94,7 +95,7 @@ export async function startProcess(script: string, env: Record<string, string>, 
   }
   return {
     url, pid: child.pid!, startupMs,
-    rss: () => rssOf(child.pid!),
+    rss: () => treeRssOf(child.pid!),
     tail: () => output,
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -130,6 +131,39 @@ export function cpuMsOf(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** The pid and every descendant (a cluster primary's workers), from /proc/<pid>/task/<tid>/children. */
+export function processTree(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    let tids: string[] = [];
+    try { tids = readdirSync(`/proc/${p}/task`); } catch { return; }
+    for (const tid of tids) {
+      let kids = '';
+      try { kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8'); } catch { continue; }
+      for (const k of kids.split(' ')) if (k.trim()) walk(Number(k));
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** CPU time (ms) of a process and all its descendants: with OPENDEH_WORKERS > 1 the work is in the workers. */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((a, p) => { const v = cpuMsOf(p); return Number.isFinite(v) ? a + v : a; }, 0);
+}
+
+/** VmRSS and VmHWM of a process tree, summed (a single process: its own). */
+export function treeRssOf(pid: number): { rssMb: number; hwmMb: number } | null {
+  const own = rssOf(pid);
+  if (!own) return null;
+  for (const p of processTree(pid).slice(1)) {
+    const r = rssOf(p);
+    if (r) { own.rssMb += r.rssMb; own.hwmMb += r.hwmMb; }
+  }
+  return own;
 }
 
 /** VmRSS and VmHWM (peak) of a process, in MB; null when it is gone. */

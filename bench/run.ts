@@ -1,15 +1,16 @@
 import type autocannon from 'autocannon';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { summarizeFile, summaryMarkdown } from './cpuprofile-summary.js';
-import { call, mergeMeasurements, runLoad, type Measurement } from './load.js';
+import { call, mergeMeasurements, type Measurement } from './load.js';
+import { LoadClient } from './load-client.js';
 import { CEILING_MAIN, SERVER_MAIN, SQL_TIMING, cleanupAll, onCleanup, startProcess, type Proc } from './processes.js';
 import { judgeTargets, runMarkdown, type EngineResult, type RunRecord, type ScenarioResult } from './report.js';
 import { ADMIN_PASSWORD, scenarios, SEED_NETWORKS, serverBody, SLOTS_PER_C4_HOST, type Scenario, type ScenarioCtx } from './scenarios.js';
-import { seed, type Seeded } from './seed.js';
+import { seed, seededForBlock, type Seeded } from './seed.js';
 
 // `npm run bench [-- options]`: seeds a fresh database at the chosen scale, starts the real
 // server (`node dist/src/main.js`) on 127.0.0.1, measures the bare-fastify ceiling and every
@@ -27,6 +28,10 @@ const HELP = `usage: npm run bench -- [options]
   --engines list      sqlite,postgres (default: sqlite, plus postgres when a URL is given)
   --duration S        seconds per scenario, split over the rounds (default 6 in 3 rounds; quick 2 in 2)
   --connections N     autocannon connections (default 10)
+  --workers list      PostgreSQL: server processes (OPENDEH_WORKERS), one block per count on the same
+                      seeded database, e.g. 1,3 (default 1; SQLite always runs one process)
+  --clients N         load-generator processes sharing the connections (default 1); the report
+                      gives the client's CPU % so a client-bound figure shows as such
   --only id,id        run only these scenarios (the ceiling always runs)
   --profile id        run only scenario id, with the server under --cpu-prof, and summarise the profile
   --out DIR           where to write <date>.json and <date>.md (default bench/results)
@@ -48,6 +53,8 @@ interface Options {
   readonly rounds: number;
   readonly ceilingRoundSeconds: number;
   readonly connections: number;
+  readonly workers: number[];
+  readonly clients: number;
   readonly only: string[] | null;
   readonly profile: string | null;
   readonly outDir: string;
@@ -65,7 +72,7 @@ function parseArgs(argv: string[]): Options {
     if (v === undefined) throw new Error(`--${m[1]} needs a value`);
     flags.set(m[1], v);
   }
-  const known = new Set(['quick', 'hosts', 'servers', 'curve', 'pg', 'engines', 'duration', 'connections', 'only', 'profile', 'out']);
+  const known = new Set(['quick', 'hosts', 'servers', 'curve', 'pg', 'engines', 'duration', 'connections', 'workers', 'clients', 'only', 'profile', 'out']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const quick = flags.has('quick');
   const num = (k: string, d: number, min: number, max: number) => {
@@ -81,6 +88,8 @@ function parseArgs(argv: string[]): Options {
   const curve = (flags.get('curve') ?? '100,1000,10000').split(',').map(Number);
   if (curve.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error('--curve must be host counts such as 100,1000,10000');
   const profile = flags.get('profile') ?? null;
+  const workers = (flags.get('workers') ?? '1').split(',').map(Number);
+  if (workers.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new Error('--workers must be process counts from 1 to 16, such as 1,3');
   return {
     quick,
     hosts: num('hosts', quick ? 1000 : 10_000, 10, 200_000),
@@ -95,6 +104,8 @@ function parseArgs(argv: string[]): Options {
     rounds: quick ? 2 : 3,
     ceilingRoundSeconds: quick ? 0.5 : 1,
     connections: num('connections', 10, 1, 1000),
+    workers: [...new Set(workers)],
+    clients: num('clients', 1, 1, 8),
     only: profile ? [profile] : flags.get('only')?.split(',').map((s) => s.trim()) ?? null,
     profile,
     outDir: resolve(flags.get('out') ?? fileURLToPath(new URL('../../bench/results/', import.meta.url))),
@@ -105,7 +116,8 @@ const log = (engine: string, msg: string) => process.stderr.write(`[bench ${engi
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function progressLine(engine: string, title: string, m: Measurement, ratio: number, ceilingRps: number): void {
-  const cpu = m.cpuUsPerRequest !== undefined ? `  server CPU ${m.cpuUsPerRequest.toFixed(0)} µs/req` : '';
+  const cpu = (m.cpuUsPerRequest !== undefined ? `  server CPU ${m.cpuUsPerRequest.toFixed(0)} µs/req` : '') +
+    (m.clientCpuPct !== undefined ? `  client CPU ${m.clientCpuPct.toFixed(0)} %` : '');
   log(engine, `${title.slice(0, 56).padEnd(56)} ${fmt(m.rps).padStart(7)} req/s  ×${ratio.toFixed(3)} of ceiling (${fmt(ceilingRps)})  ` +
     `p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}/${m.requests}${cpu}  (${m.seconds.toFixed(1)} s)`);
 }
@@ -172,12 +184,12 @@ const median = (xs: number[]) => {
  * CPU time per request are measured as well: on a busy machine they move far less than
  * requests/s do.
  */
-async function measureScenario(server: Proc, ceilingProc: Proc, sc: Scenario, ctx: ScenarioCtx, o: Options): Promise<Scored> {
+async function measureScenario(client: LoadClient, server: Proc, ceilingProc: Proc, sc: Scenario, ctx: ScenarioCtx, o: Options): Promise<Scored> {
   let budget = sc.capacity?.(ctx);
-  const base = { url: server.url, pid: server.pid, connections: o.connections, expect: sc.expect };
+  const base = { url: server.url, pid: server.pid, connections: o.connections, expect: sc.expect, source: { scenario: sc.id, curve: o.curve, ctx } };
   const warm = sc.write
-    ? await runLoad({ ...base, seconds: o.warmupSeconds, maxRequests: Math.min(o.warmupWrites, budget ?? Infinity), requests: sc.requests(ctx) })
-    : await runLoad({ ...base, seconds: o.warmupSeconds, requests: sc.requests(ctx) });
+    ? await client.run({ ...base, seconds: o.warmupSeconds, maxRequests: Math.min(o.warmupWrites, budget ?? Infinity) })
+    : await client.run({ ...base, seconds: o.warmupSeconds });
   if (budget !== undefined && sc.write) budget -= warm.requests;
   const parts: Measurement[] = [];
   const ceilings: Measurement[] = [];
@@ -191,12 +203,12 @@ async function measureScenario(server: Proc, ceilingProc: Proc, sc: Scenario, ct
     if (a.status === 200 && put.status === 204) bytes = Buffer.byteLength(a.text);
   }
   for (let r = 0; r < o.rounds; r++) {
-    const c = await runCeiling(ceilingProc, o, o.ceilingRoundSeconds);
-    const pc = bytes > 0 ? await runCeiling(ceilingProc, o, o.ceilingRoundSeconds, '/payload') : undefined;
+    const c = await runCeiling(client, ceilingProc, o, o.ceilingRoundSeconds);
+    const pc = bytes > 0 ? await runCeiling(client, ceilingProc, o, o.ceilingRoundSeconds, '/payload') : undefined;
     if (pc) payloads.push(pc);
     const share = budget === undefined ? undefined : Math.floor(budget / (o.rounds - r));
     if (share !== undefined && share < o.connections) throw new Error(`no capacity left for ${sc.id}`);
-    const m = await runLoad({ ...base, seconds: o.seconds / o.rounds, maxRequests: share, requests: sc.requests(ctx) });
+    const m = await client.run({ ...base, seconds: o.seconds / o.rounds, maxRequests: share });
     if (budget !== undefined) budget -= m.requests;
     parts.push(m);
     ceilings.push(c);
@@ -216,12 +228,13 @@ async function measureScenario(server: Proc, ceilingProc: Proc, sc: Scenario, ct
   return { m, ceiling: mergeMeasurements(ceilings), served: warm.requests + m.requests, ratio, ...(payload && { payload }), ...(cpu.length && { cpuRatio: median(cpu) }), rounds };
 }
 
-function runCeiling(c: Proc, o: Options, seconds: number, path = '/'): Promise<Measurement> {
-  return runLoad({ url: c.url, pid: c.pid, connections: o.connections, expect: [200], requests: [{ method: 'GET', path }], seconds });
+function runCeiling(client: LoadClient, c: Proc, o: Options, seconds: number, path = '/'): Promise<Measurement> {
+  return client.run({ url: c.url, pid: c.pid, connections: o.connections, expect: [200], source: { requests: [{ method: 'GET', path }] }, seconds });
 }
 
-async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<EngineResult> {
-  const label = engine === 'sqlite' ? 'Embedded store (SQLite, WAL, synchronous=NORMAL), one process' : 'PostgreSQL, one server process';
+async function runEngine(engine: 'sqlite' | 'postgres', o: Options, client: LoadClient): Promise<EngineResult[]> {
+  // SQLite has one writer process; --workers applies to PostgreSQL only.
+  const workerCounts = engine === 'sqlite' ? [1] : o.workers;
   const db = await freshDatabase(engine, o);
   const release = once(db.release);
   onCleanup(release);
@@ -231,10 +244,11 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
   };
   let server: Proc | null = null;
   try {
-    // 1. Hosts, projects and tokens, in-process.
+    // 1. Hosts, projects and tokens, in-process (each block after the first gets its own write projects).
     const curve = o.curve;
-    log(engine, `seeding ${fmt(o.hosts)} main hosts, ${fmt(o.pinnedHosts)} pinned-placement hosts, auto-placement projects of ${curve.map(fmt).join(' / ')} hosts`);
-    const seeded = await seed(env, { mainHosts: o.hosts, pinnedHosts: o.pinnedHosts, curve, servers: o.servers }, (m) => log(engine, m));
+    log(engine, `seeding ${fmt(o.hosts)} main hosts, ${fmt(o.pinnedHosts)} pinned-placement hosts, auto-placement projects of ${curve.map(fmt).join(' / ')} hosts` +
+      (workerCounts.length > 1 ? ` (pinned and auto-placement projects once per block: ${workerCounts.join(', ')} processes)` : ''));
+    const seeded = await seed(env, { mainHosts: o.hosts, pinnedHosts: o.pinnedHosts, curve, servers: o.servers, blocks: workerCounts.length }, (m) => log(engine, m));
     const seeding = {
       hosts: seeded.hostsTotal, hostSeconds: seeded.seconds, servers: seeded.servers.count, serverSeconds: seeded.servers.seconds,
       serverErrors: 0, note: seeded.servers.note as string | undefined,
@@ -250,10 +264,9 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     if (compute.available && seeding.servers < want) {
       log(engine, `seeding ${fmt(want - seeding.servers)} ECSs over HTTP (auto-placement in the main project; ${seeding.note})`);
       const p = seeded.projects.main;
-      const m = await runLoad({
+      const m = await client.run({
         url: server.url, connections: 16, seconds: Math.max(120, (want - seeding.servers) / 100), maxRequests: want - seeding.servers, expect: [202],
-        requests: SEED_NETWORKS.map((net) => ({ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: { 'content-type': 'application/json', accept: 'application/json', 'x-auth-token': p.token }, body: serverBody(undefined, 1, net) })),
-        tick: (n) => log(engine, `  … ${fmt(n)} ECSs`),
+        source: { requests: SEED_NETWORKS.map((net) => ({ method: 'POST', path: `/compute/v2.1/${p.id}/servers`, headers: { 'content-type': 'application/json', accept: 'application/json', 'x-auth-token': p.token }, body: serverBody(undefined, 1, net) })) },
       });
       Object.assign(seeding, { servers: seeding.servers + m.requests - m.errors, serverSeconds: seeding.serverSeconds + m.seconds, serverErrors: m.errors, note: 'over HTTP' });
       log(engine, `seeded ${fmt(m.requests - m.errors)} ECSs over HTTP in ${m.seconds.toFixed(1)} s (${fmt(m.rps)}/s, ${m.errors} errors)`);
@@ -263,7 +276,31 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     await server.stop();
     server = null;
 
-    // 3. Start-up on the seeded database, three times; the last one serves the scenarios.
+    const out: EngineResult[] = [];
+    let seededServers = seeding.servers;
+    for (const [b, workers] of workerCounts.entries()) {
+      const ctx: ScenarioCtx = { seeded: seededForBlock(seeded, b, curve), computeAvailable: compute.available, seededServers };
+      const r = await runBlock(engine, o, client, { ...env, OPENDEH_WORKERS: String(workers) }, workers, ctx, firstMs);
+      out.push({ ...r, seeding, compute });
+      // ECSs the block created in the main project (an upper bound) use main's capacity too.
+      seededServers += r.scenarios.filter((x) => x.id === 'ecs-place-main' || x.id === 'mixed').reduce((a, x) => a + (x.served ?? 0), 0);
+    }
+    return out;
+  } finally {
+    await server?.stop();
+    await release();
+  }
+}
+
+/** One server block: start-up on the seeded database, the ceiling beside it, every scenario, memory, the profile. */
+async function runBlock(engine: 'sqlite' | 'postgres', o: Options, client: LoadClient, env: Record<string, string>, workers: number,
+  ctx: ScenarioCtx, firstMs: number): Promise<Omit<EngineResult, 'seeding' | 'compute'>> {
+  const label = engine === 'sqlite' ? 'Embedded store (SQLite, WAL, synchronous=NORMAL), one process'
+    : `PostgreSQL, ${workers === 1 ? 'one server process' : `${workers} server processes (OPENDEH_WORKERS=${workers})`}`;
+  const tag = workers > 1 ? `${engine} ×${workers}` : engine;
+  let server: Proc | null = null;
+  try {
+    // Start-up on the seeded database, three times; the last one serves the scenarios.
     const runsMs: number[] = [];
     const profDir = o.profile ? mkdtempSync(join(os.tmpdir(), 'opendeh-cpuprof-')) : '';
     for (let i = 0; i < 3; i++) {
@@ -280,29 +317,28 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     const startup = { runsMs, medianMs: sorted[Math.floor((sorted.length - 1) / 2)], firstMs };
     await new Promise((r) => setTimeout(r, 200));
     const idle = server!.rss();
-    log(engine, `start-up ${runsMs.map((x) => `${fmt(x)} ms`).join(', ')}; RSS idle ${fmt(idle?.rssMb ?? 0)} MB`);
+    log(tag, `start-up ${runsMs.map((x) => `${fmt(x)} ms`).join(', ')}; RSS idle ${fmt(idle?.rssMb ?? 0)} MB`);
 
-    // 4. The ceiling process runs beside the server for the whole block; every scenario is
+    // The ceiling process runs beside the server for the whole block; every scenario is
     // measured in rounds right after a short ceiling run (see measureScenario).
     const ceilingProc = await startProcess(CEILING_MAIN, {});
     onCleanup(() => ceilingProc.stop());
-    await runCeiling(ceilingProc, o, o.warmupSeconds);
+    await runCeiling(client, ceilingProc, o, o.warmupSeconds);
     const ceilingRuns: Measurement[] = [];
     const loadAvg: number[] = [os.loadavg()[0]];
-    const ctx: ScenarioCtx = { seeded, computeAvailable: compute.available, seededServers: seeding.servers };
     const results: ScenarioResult[] = [];
     let afterReads: { rssMb: number; hwmMb: number } | null = null;
     let profiled: Measurement | undefined;
     let profiledServed = 0;
-    for (const sc of scenarios(curve)) {
+    for (const sc of scenarios(o.curve)) {
       if (o.only && !o.only.includes(sc.id)) {
         results.push({ id: sc.id, title: sc.title, status: 'skipped' });
         continue;
       }
       if (sc.write && !afterReads) afterReads = server!.rss();
-      if (sc.needsCompute && !compute.available) {
+      if (sc.needsCompute && !ctx.computeAvailable) {
         results.push({ id: sc.id, title: sc.title, status: 'not available', note: 'compute API not available' });
-        log(engine, `${sc.title.padEnd(58)} not available (compute API)`);
+        log(tag, `${sc.title.padEnd(58)} not available (compute API)`);
         continue;
       }
       if (server!.rss() === null) {
@@ -310,20 +346,20 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
         continue;
       }
       try {
-        const { m, ceiling, ratio, cpuRatio, rounds, served, payload } = await measureScenario(server!, ceilingProc, sc, ctx, o);
+        const { m, ceiling, ratio, cpuRatio, rounds, served, payload } = await measureScenario(client, server!, ceilingProc, sc, ctx, o);
         ceilingRuns.push(ceiling);
         const top = Object.entries(m.statuses).filter(([s]) => !sc.expect.includes(Number(s))).map(([s, n]) => `${n}× ${s}`).join(', ');
         const mem = server!.rss();
         results.push({
-          id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds,
+          id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds, served,
           ...(payload && { payload: { bytes: payload.bytes, rps: payload.ceiling.rps, cpuUs: payload.ceiling.cpuUsPerRequest, ratio: payload.ratio, cpuRatio: payload.cpuRatio } }),
           ...(mem && { rssAfterMb: mem.rssMb, peakAfterMb: mem.hwmMb }), ...(top && { note: `unexpected: ${top}` }),
         });
-        progressLine(engine, sc.title, m, ratio, ceiling.rps);
+        progressLine(tag, sc.title, m, ratio, ceiling.rps);
         if (o.profile === sc.id) { profiled = m; profiledServed = served; }
       } catch (e) {
         results.push({ id: sc.id, title: sc.title, status: 'failed', note: (e as Error).message });
-        log(engine, `${sc.title}: FAILED ${(e as Error).message}`);
+        log(tag, `${sc.title}: FAILED ${(e as Error).message}`);
       }
     }
     const end = server!.rss();
@@ -331,34 +367,35 @@ async function runEngine(engine: 'sqlite' | 'postgres', o: Options): Promise<Eng
     await ceilingProc.stop();
     const ceiling = ceilingRuns.length ? mergeMeasurements(ceilingRuns) : await (async () => {
       const c = await startProcess(CEILING_MAIN, {});
-      try { return await runCeiling(c, o, o.seconds); } finally { await c.stop(); }
+      try { return await runCeiling(client, c, o, o.seconds); } finally { await c.stop(); }
     })();
-    progressLine(engine, 'ceiling: bare fastify, fixed JSON (all rounds)', ceiling, 1, ceiling.rps);
+    progressLine(tag, 'ceiling: bare fastify, fixed JSON (all rounds)', ceiling, 1, ceiling.rps);
     const rss = {
       idleMb: idle?.rssMb ?? NaN, afterReadsMb: (afterReads ?? end)?.rssMb ?? NaN, peakAfterReadsMb: (afterReads ?? end)?.hwmMb ?? NaN,
       endMb: end?.rssMb ?? NaN, peakMb: end?.hwmMb ?? NaN,
     };
-    if (!end) log(engine, `server process exited early:\n${server!.tail()}`);
+    if (!end) log(tag, `server process exited early:\n${server!.tail()}`);
     await server!.stop();
     server = null;
 
     let profile: EngineResult['profile'];
     if (o.profile) {
-      const file = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f))[0];
+      const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f));
+      // With several processes the primary only forwards connections: profile the busiest worker's file (the largest).
+      const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
       if (file) {
         const sum = summarizeFile(file, 25, profiled?.window);
-        const perReq = profiled ? ` CPU per request: ${((1000 * sum.busyMs) / profiled.requests).toFixed(0)} µs (${profiled.requests} requests).` : '';
+        const perReq = profiled ? ` CPU per request: ${((1000 * sum.busyMs) / profiled.requests).toFixed(0)} µs (${profiled.requests} requests${workers > 1 ? `, one of ${workers} processes` : ''}).` : '';
         const summary = `${summaryMarkdown(sum)}\n\nWindow: the measured run only (warm-up excluded).${perReq}\n\n${sqlSummary(join(profDir, 'sql.json'), profiledServed, engine)}`;
         profile = { scenario: o.profile, file, summary };
-        log(engine, `CPU profile of ${o.profile}: ${file}\n${summary}`);
+        log(tag, `CPU profile of ${o.profile}: ${file}\n${summary}`);
       } else {
-        log(engine, `no .cpuprofile written in ${profDir}`);
+        log(tag, `no .cpuprofile written in ${profDir}`);
       }
     }
-    return { engine, label, ceiling, loadAvg, seeding, compute, startup, rss, scenarios: results, profile };
+    return { engine, workers, label, ceiling, loadAvg, startup, rss, scenarios: results, profile };
   } finally {
     await server?.stop();
-    await release();
   }
 }
 
@@ -399,15 +436,18 @@ async function main(): Promise<void> {
 
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const engines: EngineResult[] = [];
-  for (const engine of o.engines) engines.push(await runEngine(engine, o));
+  const client = new LoadClient(o.clients);
+  onCleanup(() => client.close());
+  for (const engine of o.engines) engines.push(...await runEngine(engine, o, client));
   const cpus = os.cpus();
   const settings: RunRecord['settings'] = {
     mode: o.quick ? 'quick' : 'full', hosts: o.hosts, servers: o.servers, curve: o.curve, seconds: o.seconds, rounds: o.rounds, connections: o.connections, pipelining: 1,
+    workers: o.workers, clients: o.clients,
   };
   const record: RunRecord = {
     date,
     machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? '?', memGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings, engines, targets: judgeTargets(engines.find((e) => e.engine === 'sqlite'), settings),
+    settings, engines, targets: judgeTargets(engines, settings),
     wallSeconds: (performance.now() - wallStart) / 1000,
   };
   const md = runMarkdown(record);

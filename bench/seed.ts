@@ -21,6 +21,12 @@ export interface SeedPlan {
   readonly curve: readonly number[];
   /** ECSs to create in the main project (auto-placed on its c4 hosts). */
   readonly servers: number;
+  /**
+   * Server blocks measured on this database (one per --workers count): each block after the
+   * first gets its own pinned and auto-placement projects, so every block starts from the
+   * same state for its write scenarios.
+   */
+  readonly blocks?: number;
 }
 
 export interface Seeded {
@@ -28,6 +34,8 @@ export interface Seeded {
   readonly mainHostIds: readonly string[];
   readonly mainC4Hosts: number;
   readonly pinnedHostIds: readonly string[];
+  /** Pinned hosts of blocks 1… (block 0 uses pinnedHostIds). */
+  readonly blockPinnedHostIds?: readonly (readonly string[])[];
   readonly hostsTotal: number;
   readonly seconds: number;
   /** ECSs created in-process, and how (or why not). */
@@ -55,7 +63,9 @@ export async function seed(env: Record<string, string>, plan: SeedPlan, progress
     const member = (await s.identity.listRoles('member'))[0];
 
     const projects: Record<string, BenchProject> = {};
-    const keys = ['main', 'pinned', 'alloc1', 'alloc10', ...plan.curve.map((n) => `place${n}`)];
+    const blocks = Math.max(1, plan.blocks ?? 1);
+    const perBlock = ['pinned', ...plan.curve.map((n) => `place${n}`)];
+    const keys = ['main', 'alloc1', 'alloc10', ...Array.from({ length: blocks }, (_, b) => perBlock.map((k) => blockKey(k, b))).flat()];
     for (const key of keys) {
       const name = `eu-de_bench-${key}`;
       const p = await s.identity.createProject({ name, domainId: 'default' });
@@ -80,13 +90,17 @@ export async function seed(env: Record<string, string>, plan: SeedPlan, progress
       total += quantity;
       if (b % 200 === 199) progress(`seeded ${mainHostIds.length} of ${plan.mainHosts} main hosts`);
     }
-    const pinnedHostIds = await allocateMany(s, caller('pinned'), 'pinned', plan.pinnedHosts);
-    total += pinnedHostIds.length;
-    for (const n of plan.curve) {
-      await allocateMany(s, caller(`place${n}`), `place${n}`, n);
-      total += n;
-      progress(`seeded auto-placement project with ${n} hosts`);
+    const pinned: string[][] = [];
+    for (let b = 0; b < blocks; b++) {
+      pinned.push(await allocateMany(s, caller(blockKey('pinned', b)), 'pinned', plan.pinnedHosts));
+      total += plan.pinnedHosts;
+      for (const n of plan.curve) {
+        await allocateMany(s, caller(blockKey(`place${n}`, b)), `place${n}`, n);
+        total += n;
+        progress(`seeded auto-placement project with ${n} hosts${blocks > 1 ? ` (block ${b + 1})` : ''}`);
+      }
     }
+    const [pinnedHostIds, ...blockPinnedHostIds] = pinned;
     const hostSeconds = (performance.now() - started) / 1000;
     progress(`seeded ${total} hosts in ${hostSeconds.toFixed(1)} s`);
     const servers = await seedServers(s, caller('main'), Math.min(plan.servers, Math.floor(mainC4Hosts * SLOTS_PER_C4_HOST * 0.9)), progress);
@@ -96,10 +110,23 @@ export async function seed(env: Record<string, string>, plan: SeedPlan, progress
       // host_type+state+tags then took ~2.4 s per count at 10,000 hosts instead of < 1 ms.
       await sql`analyze`.execute(store.db);
     }
-    return { projects, mainHostIds, mainC4Hosts, pinnedHostIds, hostsTotal: total, seconds: hostSeconds, servers };
+    return { projects, mainHostIds, mainC4Hosts, pinnedHostIds, blockPinnedHostIds, hostsTotal: total, seconds: hostSeconds, servers };
   } finally {
     await store.close();
   }
+}
+
+/** The project key of a per-block project: block 0 keeps the plain key. */
+export function blockKey(key: string, block: number): string {
+  return block === 0 ? key : `${key}-b${block}`;
+}
+
+/** The seeded state as block `b` sees it: its own pinned and auto-placement projects under the plain keys. */
+export function seededForBlock(s: Seeded, b: number, curve: readonly number[]): Seeded {
+  if (b === 0) return s;
+  const projects = { ...s.projects };
+  for (const k of ['pinned', ...curve.map((n) => `place${n}`)]) projects[k] = s.projects[blockKey(k, b)];
+  return { ...s, projects, pinnedHostIds: s.blockPinnedHostIds![b - 1] };
 }
 
 /**
