@@ -79,9 +79,14 @@ export class ServerDetails {
     return [...out].map(([id, label]) => ({ id, label }));
   }
 
-  /** Any network id names a network; the default one has its own label. */
+  /**
+   * Any network id names a network; the default one has its own label and is also found by
+   * it (`openstack server create --network default` looks the name up at os-networks/default).
+   */
   network(caller: Caller, id: string): { id: string; label: string } {
-    return { id, label: id === defaultNetworkId(caller.projectId) ? DEFAULT_NETWORK_LABEL : id };
+    const dflt = defaultNetworkId(caller.projectId);
+    if (id === dflt || id === DEFAULT_NETWORK_LABEL) return { id: dflt, label: DEFAULT_NETWORK_LABEL };
+    return { id, label: id };
   }
 
   /** The images the project's servers were created from (an image is any id a client names). */

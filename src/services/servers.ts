@@ -247,8 +247,11 @@ async function buildNics(tx: Executor, serverId: string, projectId: string, netw
   const wanted: NetworkRequest[] = networks === 'auto' || networks.length === 0 ? [{}] : [...networks];
   const nics: Nic[] = [];
   for (const [i, n] of wanted.entries()) {
-    const networkId = n.uuid ?? (n.port !== undefined ? null : defaultNetworkId(projectId));
-    const label = n.uuid ?? (n.port !== undefined ? n.port : DEFAULT_NETWORK_LABEL);
+    const dflt = defaultNetworkId(projectId);
+    // The default network named by its id or its label is the network "auto" gives: same id, label and addresses.
+    const uuid = n.uuid === DEFAULT_NETWORK_LABEL ? dflt : n.uuid;
+    const networkId = uuid ?? (n.port !== undefined ? null : dflt);
+    const label = uuid === dflt ? DEFAULT_NETWORK_LABEL : uuid ?? (n.port !== undefined ? n.port : DEFAULT_NETWORK_LABEL);
     const addr = await fixedIpRepo.allocate(tx, projectId, label, serverId, n.fixedIp === undefined ? undefined : validateWantedIp(n.fixedIp));
     nics.push({ label, networkId, portId: n.port ?? portIdFor(serverId, i), addr, mac: macFor(serverId, i) });
   }

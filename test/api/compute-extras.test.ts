@@ -1,4 +1,5 @@
 import { after, before, describe, test } from 'node:test';
+import { IMAGE_CATALOG } from '../../src/domain/image-catalog.js';
 import assert from 'node:assert/strict';
 import { DIALECTS } from '../support/dialects.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -93,16 +94,57 @@ for (const dialect of DIALECTS) {
       assert.equal(img.statusCode, 200);
       assert.deepEqual([img.json().id, img.json().name, img.json().status], [IMAGE, IMAGE, 'active']);
       assert.equal((await t.call('GET', '/image/v2/images/ubuntu', { token: p.token })).statusCode, 404);
-      assert.deepEqual((await t.call('GET', '/image/v2/images', { token: p.token })).json().images, []);
+      const catalog = IMAGE_CATALOG.map((i) => i.id);
+      assert.deepEqual((await t.call('GET', '/image/v2/images', { token: p.token })).json().images.map((i: { id: string }) => i.id), catalog);
       await createServer(t, p);
       const listed = (await t.call('GET', '/image/v2/images', { token: p.token })).json().images;
-      assert.deepEqual(listed.map((i: { id: string }) => i.id), [IMAGE]);
+      assert.deepEqual(listed.map((i: { id: string }) => i.id), [...catalog, IMAGE]);
       // The token's catalog names the endpoint.
       const tok = await t.call('POST', '/identity/v3/auth/tokens', {
         body: { auth: { identity: { methods: ['token'], token: { id: p.token } }, scope: { project: { id: p.projectId } } } },
       });
       const image = tok.json().token.catalog.find((s: { type: string }) => s.type === 'image');
       assert.equal(image.endpoints[0].url, 'http://127.0.0.1:8080/image');
+    });
+
+    test('the public image catalog: OTC names, found by name through the list and by id, with OTC properties; filters and pages', async () => {
+      const p = await t.newProject();
+      const get = async (q: string) => (await t.call('GET', `/image/v2/images${q}`, { token: p.token })).json();
+      const byName = await get('?name=Standard_Ubuntu_22.04_latest');
+      assert.equal(byName.images.length, 1);
+      const ubuntu = byName.images[0];
+      assert.match(ubuntu.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.deepEqual([ubuntu.__os_type, ubuntu.__platform, ubuntu.__os_bit, ubuntu.visibility, ubuntu.status], ['Linux', 'Ubuntu', '64', 'public', 'active']);
+      const one = await t.call('GET', `/image/v2/images/${ubuntu.id}`, { token: p.token });
+      assert.deepEqual(one.json(), ubuntu);
+      // A name is not an id: Glance answers 404 and clients fall back to ?name=.
+      assert.equal((await t.call('GET', '/image/v2/images/Standard_Ubuntu_22.04_latest', { token: p.token })).statusCode, 404);
+      assert.deepEqual((await get('?name=Standard_Ubuntu_22.04')).images, []);
+      // Property filters, as Glance reads any other query key.
+      const windows = (await get('?__os_type=Windows')).images.map((i: { name: string }) => i.name);
+      assert.deepEqual(windows, IMAGE_CATALOG.filter((i) => i.osType === 'Windows').map((i) => i.name));
+      assert.ok(windows.length >= 2);
+      assert.deepEqual((await get('?visibility=private')).images, []);
+      // Pages follow `next` to the end, every image once.
+      const seen: string[] = [];
+      let next: string | undefined = '/v2/images?limit=4';
+      while (next) {
+        const page = await get(next.replace('/v2/images', ''));
+        assert.ok(page.images.length <= 4);
+        seen.push(...page.images.map((i: { id: string }) => i.id));
+        next = page.next;
+      }
+      assert.deepEqual(seen, IMAGE_CATALOG.map((i) => i.id));
+      assert.equal((await t.call('GET', '/image/v2/images?marker=nope', { token: p.token })).statusCode, 400);
+      // The catalog name is accepted by openstackclient's resolution, then its id by Nova.
+      const created = await createServer(t, p, { extra: { imageRef: ubuntu.id, networks: [{ uuid: 'default' }] } });
+      assert.equal(created.statusCode, 202, created.body);
+      const shown = (await nova(t, p, 'GET', `/servers/${created.json().server.id}`)).json().server;
+      assert.equal(shown.image.id, ubuntu.id);
+      assert.deepEqual(Object.keys(shown.addresses), ['default']);
+      const nets = (await nova(t, p, 'GET', '/os-networks/default')).json().network;
+      assert.equal(nets.label, 'default');
+      assert.notEqual(nets.id, 'default');
     });
   });
 }

@@ -1,28 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Forbidden, NotFound } from '../../domain/errors.js';
+import { BadRequest, ErrorCodes, Forbidden, NotFound } from '../../domain/errors.js';
+import { IMAGE_CATALOG, catalogImageById } from '../../domain/image-catalog.js';
 import { UUID_RE } from '../../domain/ids.js';
 import type { IdentityService } from '../../services/identity.js';
 import type { ServerDetails } from '../../services/server-details.js';
 import { authenticate, callerOf } from '../auth.js';
-import { one, type RawQuery } from '../query.js';
+import { intParam, one, type RawQuery } from '../query.js';
+import { catalogImageView, namedImageView, type ImageView } from '../views/image-view.js';
 
-// A read-only Glance v2 subset at /image (catalog type `image`). This service keeps no
-// images: an image is any UUID a client names, and `imageRef` is stored as given. The
-// endpoint exists because openstackclient resolves `server create --image <id>` through the
-// image service before it calls Nova (openstackclient/compute/v2/server.py take_action); it
-// answers that lookup truthfully — the UUID names an image, with its id as its name — and
-// lists the images the project's servers use. Names that are not UUIDs are 404.
+// A read-only Glance v2 subset at /image (catalog type `image`). It serves the public image
+// catalog (domain/image-catalog.ts: OTC's image names, found by name or id) and, beside it,
+// any other UUID a client names: `imageRef` is stored as given, such an id names an image
+// whose name is its id, and the list adds the ones the project's servers use. The endpoint
+// exists because openstackclient resolves `server create --image <name or id>` here before
+// it calls Nova (GET /v2/images/<value>, then GET /v2/images?name=<value>).
 
-const EPOCH = '1970-01-01T00:00:00Z';
-
-function imageView(id: string) {
-  return {
-    id, name: id, status: 'active', visibility: 'public', protected: false, os_hidden: false,
-    container_format: 'bare', disk_format: 'raw', min_disk: 0, min_ram: 0, size: null, virtual_size: null, checksum: null,
-    tags: [] as string[], created_at: EPOCH, updated_at: EPOCH,
-    self: `/v2/images/${id}`, file: `/v2/images/${id}/file`, schema: '/v2/schemas/image',
-  };
-}
+/** Query keys with a meaning of their own; any other key filters on the property of that name, as Glance does. */
+const RESERVED = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'member_status', 'visibility', 'tag']);
 
 export function imageRoutes(app: FastifyInstance, identity: IdentityService, details: ServerDetails, publicUrl: string): void {
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/image`;
@@ -38,13 +32,33 @@ export function imageRoutes(app: FastifyInstance, identity: IdentityService, det
     });
     glance.get('/images', async (req) => {
       const q = req.query as RawQuery;
-      const name = one(q, 'name') ?? one(q, 'id');
-      const ids = (await details.images(callerOf(req))).filter((i) => name === undefined || i === name);
-      return { images: ids.map(imageView), schema: '/v2/schemas/images', first: '/v2/images' };
+      const limit = intParam(q, 'limit', 1, 1000);
+      const marker = one(q, 'marker');
+      const visibility = one(q, 'visibility');
+      const filters: [string, string][] = [];
+      for (const key of Object.keys(q)) if (!RESERVED.has(key)) filters.push([key, one(q, key) ?? '']);
+      const used = (await details.images(callerOf(req))).filter((id) => !catalogImageById(id));
+      const all: ImageView[] = [...IMAGE_CATALOG.map(catalogImageView), ...used.map(namedImageView)];
+      // Every image here is public: asking for private, shared or community ones finds none.
+      const matching = all.filter((i) => (visibility === undefined || visibility === 'all' || visibility === 'public')
+        && filters.every(([k, v]) => String(i[k] ?? '') === v && i[k] !== undefined));
+      let start = 0;
+      if (marker !== undefined) {
+        start = matching.findIndex((i) => i.id === marker) + 1;
+        if (start === 0) throw new BadRequest(`marker ${marker} could not be found`, ErrorCodes.InvalidMarker);
+      }
+      const page = matching.slice(start, limit === undefined ? undefined : start + limit);
+      const more = start + page.length < matching.length;
+      const next = more ? { next: `/v2/images?${new URLSearchParams({ ...Object.fromEntries(filters), limit: String(limit), marker: page[page.length - 1].id })}` } : {};
+      return { images: page, schema: '/v2/schemas/images', first: '/v2/images', ...next };
     });
     glance.get<{ Params: { image_id: string } }>('/images/:image_id', async (req) => {
-      if (!UUID_RE.test(req.params.image_id)) throw new NotFound(`No image found with ID ${req.params.image_id}`);
-      return imageView(req.params.image_id);
+      const id = req.params.image_id;
+      const known = catalogImageById(id);
+      if (known) return catalogImageView(known);
+      // Glance looks images up by id only; a name is found through the list (?name=).
+      if (!UUID_RE.test(id)) throw new NotFound(`No image found with ID ${id}`);
+      return namedImageView(id);
     });
   }, { prefix: '/image/v2' });
 }
