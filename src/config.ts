@@ -30,7 +30,24 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
   readonly ecsQuota: { readonly instances: number; readonly cores: number; readonly ram: number };
+  /** External Keystone root (without /v3); empty = the embedded identity. */
+  readonly keystoneUrl: string;
+  readonly keystoneServiceUser: string;
+  readonly keystoneServicePassword: string;
+  readonly keystoneServiceProject: string;
+  readonly keystoneServiceDomain: string;
+  readonly keystoneTimeoutMs: number;
+  /** Longest time a validated token is trusted without asking Keystone again (the revocation bound). */
+  readonly keystoneCacheSeconds: number;
+  /** Abuse limits; null = off. */
+  readonly rateProject: Rate | null;
+  readonly rateSource: Rate | null;
+  readonly loginFailuresUser: Rate | null;
+  readonly loginFailuresSource: Rate | null;
 }
+
+/** `count` events per `seconds`: a token bucket of `count` that refills in `seconds`. */
+export interface Rate { readonly count: number; readonly seconds: number }
 
 interface Option<K extends keyof Config> {
   readonly env: string;
@@ -72,6 +89,18 @@ const pgUrl = (raw: string): string => {
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new BadValue('expected postgres://user@host:port/database');
   return raw;
 };
+/** "" → off; "100/1" → 100 per second; "5/300" → 5 per 5 minutes. */
+const rate = (raw: string): Rate | null => {
+  if (raw.trim() === '' || raw.trim() === 'off') return null;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  if (!m) throw new BadValue(`expected COUNT/SECONDS (e.g. 100/1), "off" or empty, got "${raw}"`);
+  const count = Number(m[1]);
+  const seconds = Number(m[2]);
+  if (count < 1 || count > 1_000_000 || seconds < 1 || seconds > 86_400) throw new BadValue('expected COUNT 1..1000000 and SECONDS 1..86400');
+  return { count, seconds };
+};
+/** A Keystone root: http(s), trailing slashes and a trailing /v3 removed (the client adds /v3). */
+const keystoneUrl = (raw: string): string => url(raw).replace(/\/v3$/, '');
 /** "eu-de-01=s2,c4;eu-de-02=s3" → { 'eu-de-01': ['s2','c4'], ... } */
 const azTypes = (raw: string): Record<string, string[]> => {
   const out: Record<string, string[]> = {};
@@ -127,6 +156,27 @@ const OPTIONS: { [K in keyof Config]: Option<K> } = {
       return { instances: parts[0], cores: parts[1], ram: parts[2] };
     },
   },
+  keystoneUrl: {
+    env: 'OPENDEH_KEYSTONE_URL', default: '',
+    help: 'External Keystone (e.g. http://keystone:5000, with or without /v3): user tokens are validated there; empty = the embedded identity', parse: keystoneUrl,
+  },
+  keystoneServiceUser: { env: 'OPENDEH_KEYSTONE_SERVICE_USER', default: 'opendeh', help: 'Service user OpenDeH validates tokens with (needs the service or admin role)', parse: nonEmpty },
+  keystoneServicePassword: { env: 'OPENDEH_KEYSTONE_SERVICE_PASSWORD', default: '', help: 'Password of the service user (required with OPENDEH_KEYSTONE_URL)', parse: str },
+  keystoneServiceProject: { env: 'OPENDEH_KEYSTONE_SERVICE_PROJECT', default: 'service', help: 'Project the service user\'s token is scoped to', parse: nonEmpty },
+  keystoneServiceDomain: { env: 'OPENDEH_KEYSTONE_SERVICE_DOMAIN', default: 'Default', help: 'Domain name of the service user and its project', parse: nonEmpty },
+  keystoneTimeoutMs: { env: 'OPENDEH_KEYSTONE_TIMEOUT_MS', default: '5000', help: 'Time the external Keystone has to answer; slower → 504', parse: int(100, 120_000) },
+  keystoneCacheSeconds: {
+    env: 'OPENDEH_KEYSTONE_CACHE_SECONDS', default: '30',
+    help: 'Seconds a token validated by the external Keystone is trusted without asking again: a revocation takes effect within this bound (0 = ask every time)', parse: int(0, 3600),
+  },
+  rateProject: { env: 'OPENDEH_RATE_PROJECT', default: '', help: 'Requests per project, COUNT/SECONDS (e.g. 100/1); over it → 429 + Retry-After; empty = off', parse: rate },
+  rateSource: { env: 'OPENDEH_RATE_SOURCE', default: '', help: 'Requests per source address, COUNT/SECONDS; over it → 429 + Retry-After; empty = off', parse: rate },
+  loginFailuresUser: {
+    env: 'OPENDEH_LOGIN_FAILURES_USER', default: '', help: 'Failed password logins per user name, COUNT/SECONDS (e.g. 5/300); beyond → 429 for that name; empty = off', parse: rate,
+  },
+  loginFailuresSource: {
+    env: 'OPENDEH_LOGIN_FAILURES_SOURCE', default: '', help: 'Failed password logins per source address, COUNT/SECONDS (e.g. 20/300); beyond → 429; empty = off', parse: rate,
+  },
 };
 
 export class ConfigError extends Error {
@@ -152,6 +202,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     const c = out as unknown as Config;
     for (const az of Object.keys(c.azHostTypes)) {
       if (!c.availabilityZones.includes(az)) problems.push(`OPENDEH_AZ_HOST_TYPES: "${az}" is not in OPENDEH_AZS`);
+    }
+    if (c.keystoneUrl !== '' && c.keystoneServicePassword === '') {
+      problems.push('OPENDEH_KEYSTONE_SERVICE_PASSWORD: required when OPENDEH_KEYSTONE_URL is set (the service user validates tokens)');
     }
     if (c.workers > 1 && c.databaseUrl === '') {
       problems.push('OPENDEH_WORKERS: more than one process needs OPENDEH_DATABASE_URL (PostgreSQL); the embedded SQLite store has a single writer');

@@ -13,7 +13,7 @@ export async function runServer(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     // Migrate and bootstrap once, before any worker serves.
     const store = await openStore(config, 2);
-    const generated = await bootstrapAdmin(config, createServices(config, store));
+    const generated = config.keystoneUrl ? null : await bootstrapAdmin(config, createServices(config, store));
     await store.close();
     announce(config, generated, log);
     for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -34,7 +34,7 @@ export async function runServer(config: Config): Promise<void> {
   const started = performance.now();
   const store = await openStore(config);
   const services = createServices(config, store);
-  if (config.workers === 1) announce(config, await bootstrapAdmin(config, services), log);
+  if (config.workers === 1) announce(config, config.keystoneUrl ? null : await bootstrapAdmin(config, services), log);
   const app = await createApp(config, services, log, new Metrics(true));
   await app.listen({ host: config.host, port: config.port });
   log.info({ url: config.publicUrl, engine: store.caps.engine, ms: Math.round(performance.now() - started) }, 'OpenDeH listening');
@@ -59,6 +59,11 @@ function announce(config: Config, generated: string | null, log: pino.Logger): v
     // Printed once, on the first start of an empty database; never logged again.
     process.stdout.write(`\nOpenDeH bootstrap: user "${config.adminUser}" in domain "${config.adminDomain}", project "${config.adminProject}"\n` +
       `  generated password: ${generated}\n  (set OPENDEH_ADMIN_PASSWORD to choose one)\n\n`);
+  }
+  if (config.keystoneUrl) {
+    // The embedded identity is not bootstrapped: users, projects and the catalog are Keystone's.
+    log.info({ identity: `${config.keystoneUrl}/v3`, cacheSeconds: config.keystoneCacheSeconds }, 'tokens are validated by the external Keystone (auth_url for clients)');
+    return;
   }
   log.info({ identity: `${config.publicUrl}/identity/v3`, region: config.region }, 'auth_url for clients');
 }

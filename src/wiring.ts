@@ -8,6 +8,8 @@ import { HealthService } from './services/health.js';
 import { HostHealth } from './services/host-health.js';
 import { HostsService } from './services/hosts.js';
 import { IdentityService } from './services/identity.js';
+import { ExternalKeystone } from './services/external-keystone.js';
+import type { TokenValidator } from './services/token-validator.js';
 import { ComputeQuotas } from './services/compute-quotas.js';
 import { EcsJobs } from './services/ecs-jobs.js';
 import { Placement } from './services/placement.js';
@@ -24,6 +26,9 @@ import { Store } from './store/store.js';
 export interface Services {
   readonly store: Store;
   readonly identity: IdentityService;
+  /** What the APIs authenticate with: `identity`, or `keystone` when OPENDEH_KEYSTONE_URL is set. */
+  readonly tokens: TokenValidator;
+  readonly keystone: ExternalKeystone | null;
   readonly hosts: HostsService;
   readonly servers: ServersService;
   readonly serverActions: ServerActions;
@@ -43,6 +48,11 @@ export async function openStore(config: Config, poolSize?: number): Promise<Stor
 
 export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
   const identity = new IdentityService(store, clock, { tokenTtlSeconds: config.tokenTtlSeconds });
+  const keystone = config.keystoneUrl ? new ExternalKeystone({
+    url: config.keystoneUrl, serviceUser: config.keystoneServiceUser, servicePassword: config.keystoneServicePassword,
+    serviceProject: config.keystoneServiceProject, serviceDomain: config.keystoneServiceDomain,
+    timeoutMs: config.keystoneTimeoutMs, cacheSeconds: config.keystoneCacheSeconds,
+  }, clock) : null;
   const hosts = new HostsService(store, clock, {
     availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes,
     defaultHostQuota: config.defaultHostQuota, releasedRetentionSeconds: config.releasedRetentionSeconds,
@@ -54,12 +64,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const serverActions = new ServerActions(servers);
   const serverDetails = new ServerDetails(servers);
   const ecsJobs = new EcsJobs(servers, serverActions);
-  return { store, identity, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
+  return { store, identity, tokens: keystone ?? identity, keystone, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, tokens: s.tokens, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,

@@ -96,7 +96,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
         io.out('configuration is valid\n');
         return;
       }
-      const secret = new Set(['OPENDEH_ADMIN_PASSWORD']);
+      const secret = new Set(['OPENDEH_ADMIN_PASSWORD', 'OPENDEH_KEYSTONE_SERVICE_PASSWORD']);
       const rows = describeOptions().map((d) => {
         const set = io.env[d.env];
         return { ...d, value: set === undefined ? undefined : secret.has(d.env) ? '***' : redact(set) };

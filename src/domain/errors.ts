@@ -26,6 +26,9 @@ export const ErrorCodes = {
   NotImplemented: 'DEH.0501',
   Unavailable: 'DEH.0503',
   Internal: 'DEH.0500',
+  TooManyRequests: 'DEH.0429', // an abuse limit (request rate, failed logins) was reached
+  BadGateway: 'DEH.0502', // the external Keystone answered something that is not a Keystone answer
+  GatewayTimeout: 'DEH.0504', // the external Keystone did not answer in time
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -35,6 +38,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Seconds after which a retry may succeed; sent as `Retry-After` (503, 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = new.target.name;
@@ -92,9 +97,30 @@ export class PreconditionFailed extends DomainError {
     super(ErrorCodes.PreconditionFailed, message);
   }
 }
-/** The database is unreachable or went away; a retry later may succeed (HTTP 503). */
+/** Seconds a client is told to wait (Retry-After) when a dependency cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** The database or the external Keystone is unreachable; a retry later may succeed (HTTP 503 + Retry-After). */
 export class Unavailable extends DomainError {
-  constructor(message = 'The service is temporarily unavailable; try again.') {
-    super(ErrorCodes.Unavailable, message);
+  constructor(message = 'The service is temporarily unavailable; try again.', retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS) {
+    super(ErrorCodes.Unavailable, message, undefined, retryAfterSeconds);
+  }
+}
+/** An abuse limit was reached (HTTP 429 + Retry-After). */
+export class TooManyRequests extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCodes.TooManyRequests, message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}
+/** An upstream (the external Keystone) answered something that is not a valid answer (HTTP 502). */
+export class BadGateway extends DomainError {
+  constructor(message: string) {
+    super(ErrorCodes.BadGateway, message);
+  }
+}
+/** An upstream (the external Keystone) did not answer within its timeout (HTTP 504). */
+export class GatewayTimeout extends DomainError {
+  constructor(message: string) {
+    super(ErrorCodes.GatewayTimeout, message);
   }
 }

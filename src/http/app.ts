@@ -1,14 +1,15 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes } from '../domain/errors.js';
+import { ErrorCodes, NotFound } from '../domain/errors.js';
 import type { Clock } from '../domain/time.js';
 import type { HostsService } from '../services/hosts.js';
 import type { IdentityService } from '../services/identity.js';
+import type { TokenValidator } from '../services/token-validator.js';
 import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
 import { authenticate } from './auth.js';
-import { answerClientError, installErrorHandler, sendError } from './error-handler.js';
+import { answerClientError, familyOf, installErrorHandler, sendError } from './error-handler.js';
 import { Metrics } from './metrics.js';
 import { dedicatedHostRoutes } from './routes/dedicated-hosts.js';
 import { hostTagRoutes } from './routes/host-tags.js';
@@ -29,6 +30,10 @@ export interface AppDeps {
   readonly health: HealthService;
   readonly hostHealth: HostHealth;
   readonly identity: IdentityService;
+  /** Who a token belongs to: the embedded identity (default) or an external Keystone. */
+  readonly tokens?: TokenValidator;
+  /** Set when tokens come from an external Keystone: its root URL, shown to clients that ask the embedded one. */
+  readonly externalKeystoneUrl?: string;
   readonly hosts: HostsService;
   readonly audit: AuditService;
   readonly compute: ComputeDeps;
@@ -110,6 +115,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  const tokens = deps.tokens ?? deps.identity;
+  if (deps.externalKeystoneUrl) {
+    // With an external Keystone the embedded identity is not the identity: tokens, users,
+    // projects and the catalog live there. Every identity path answers 404 in Keystone's shape,
+    // naming where to authenticate, rather than issuing tokens nothing else would accept.
+    const pointer = `identity is provided by the external Keystone at ${deps.externalKeystoneUrl}/v3; authenticate and read the catalog there`;
+    app.addHook('onRequest', async (req) => {
+      if (familyOf(req.url) === 'identity') throw new NotFound(pointer);
+    });
+  }
+
   app.setNotFoundHandler((req, reply) => {
     if (!IMPLEMENTED.has(req.method)) {
       return sendError(req, reply, 501, ErrorCodes.NotImplemented, `method ${req.method} is not implemented by this service`);
@@ -133,16 +149,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (deh) => {
     // onRequest, not preHandler: an unauthenticated request is a 401 before its body is read
     // or validated (keystonemiddleware's order), never a 400 that describes the schema.
-    deh.addHook('onRequest', authenticate(deps.identity));
+    deh.addHook('onRequest', authenticate(tokens));
     dedicatedHostRoutes(deh, deps.hosts, idem);
     hostTagRoutes(deh, deps.hosts);
     hostTypeAndQuotaRoutes(deh, deps.hosts);
     hostServerRoutes(deh, deps.hosts, deps.compute);
   }, { prefix: '/v1.0/:project_id' });
 
-  await computeRoutes(app, deps.compute, deps.identity, idem, deps.publicUrl);
-  imageRoutes(app, deps.identity, deps.compute.details, deps.publicUrl);
-  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, identity: deps.identity, hosts: deps.hosts, metrics, audit: deps.audit });
+  await computeRoutes(app, deps.compute, tokens, idem, deps.publicUrl);
+  imageRoutes(app, tokens, deps.compute.details, deps.publicUrl);
+  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, tokens, hosts: deps.hosts, metrics, audit: deps.audit });
   await consoleRoutes(app);
   return app;
 }

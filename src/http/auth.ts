@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, Unauthorized } from '../domain/errors.js';
-import type { AuthContext, IdentityService } from '../services/identity.js';
+import type { AuthContext } from '../services/identity.js';
+import type { TokenValidator } from '../services/token-validator.js';
 import type { Caller } from '../services/hosts.js';
 
 // X-Auth-Token → AuthContext, and the project check every project-scoped API does:
@@ -17,11 +18,12 @@ export function tokenOf(req: FastifyRequest): string | undefined {
   return Array.isArray(t) ? t[0] : t;
 }
 
-export function authenticate(identity: IdentityService) {
+/** X-Auth-Token → req.auth through the validator in use (embedded identity or external Keystone). */
+export function authenticate(tokens: TokenValidator) {
   return async (req: FastifyRequest): Promise<void> => {
     const token = tokenOf(req);
     if (!token) throw new Unauthorized('The request you have made requires authentication (X-Auth-Token).');
-    req.auth = await identity.validate(token);
+    req.auth = await tokens.validate(token);
   };
 }
 

@@ -35,6 +35,9 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCodes.Internal]: 500,
   [ErrorCodes.NotImplemented]: 501,
   [ErrorCodes.Unavailable]: 503,
+  [ErrorCodes.TooManyRequests]: 429,
+  [ErrorCodes.BadGateway]: 502,
+  [ErrorCodes.GatewayTimeout]: 504,
 };
 
 export type ApiFamily = 'deh' | 'identity' | 'compute';
@@ -48,11 +51,12 @@ export function familyOf(url: string): ApiFamily {
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
+  503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 const NOVA_KEYS: Record<number, string> = {
   400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'methodNotAllowed',
-  406: 'notAcceptable', 409: 'conflictingRequest', 412: 'preconditionFailed', 413: 'overLimit', 500: 'computeFault',
+  406: 'notAcceptable', 409: 'conflictingRequest', 412: 'preconditionFailed', 413: 'overLimit', 429: 'overLimit', 500: 'computeFault',
   501: 'notImplemented', 503: 'serviceUnavailable',
 };
 
@@ -123,6 +127,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof DomainError) {
       const status = STATUS_OF[err.code] ?? 500;
       if (status >= 500) req.log.error({ err, code: err.code }, 'service fault');
+      if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
       return sendError(req, reply, status, err.code, err.message);
     }
     const mapped = fromFastify(err);

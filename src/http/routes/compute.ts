@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputeQuotas } from '../../services/compute-quotas.js';
 import type { EcsJobs } from '../../services/ecs-jobs.js';
-import type { IdentityService } from '../../services/identity.js';
+import type { TokenValidator } from '../../services/token-validator.js';
 import type { ServerActions } from '../../services/server-actions.js';
 import type { ServerDetails } from '../../services/server-details.js';
 import type { ServersService } from '../../services/servers.js';
@@ -32,7 +32,7 @@ const V21 = {
   id: 'v2.1', status: 'CURRENT', version: MAX_VERSION, min_version: MIN_VERSION, updated: '2013-07-23T11:33:21Z',
 };
 
-export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, identity: IdentityService, idem: Idempotency, publicUrl = ''): Promise<void> {
+export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, tokens: TokenValidator, idem: Idempotency, publicUrl = ''): Promise<void> {
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/compute`;
   app.get('/compute', async (req) => ({ versions: [{ ...V21, links: [{ rel: 'self', href: `${root(req)}/v2.1/` }] }] }));
   app.get('/compute/v2.1', { onRequest: microversionHook }, async (req) => ({
@@ -45,7 +45,7 @@ export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, ide
 
   await app.register(async (nova) => {
     nova.addHook('onRequest', microversionHook);
-    nova.addHook('preHandler', authenticate(identity));
+    nova.addHook('preHandler', authenticate(tokens));
     nova.addHook('preHandler', requireProject);
     const base = (req: FastifyRequest) => `${root(req)}/v2.1/${(req.params as { project_id: string }).project_id}`;
     computeServerRoutes(nova, deps, idem, base);
@@ -56,7 +56,7 @@ export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, ide
   }, { prefix: '/compute/v2.1/:project_id' });
 
   await app.register(async (ecs) => {
-    ecs.addHook('preHandler', authenticate(identity));
+    ecs.addHook('preHandler', authenticate(tokens));
     ecs.addHook('preHandler', requireProject);
     ecsV1Routes(ecs, deps, idem, (req: FastifyRequest) => `${root(req)}/v1/${(req.params as { project_id: string }).project_id}`);
   }, { prefix: '/compute/v1/:project_id' });

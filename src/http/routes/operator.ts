@@ -5,6 +5,7 @@ import type { HostsService } from '../../services/hosts.js';
 import type { HostHealth } from '../../services/host-health.js';
 import { IdentityService } from '../../services/identity.js';
 import type { HealthService } from '../../services/health.js';
+import type { TokenValidator } from '../../services/token-validator.js';
 import { authenticate, callerOf } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import { intParam, one, type RawQuery } from '../query.js';
@@ -16,9 +17,9 @@ import { Forbidden } from '../../domain/errors.js';
 const FaultBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }, { additionalProperties: false });
 const QuotaBody = Type.Object({ hard_limit: Type.Integer({ minimum: -1 }) }, { additionalProperties: false });
 
-export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; identity: IdentityService; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; tokens: TokenValidator; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
   const admin = async (req: FastifyRequest) => {
-    await authenticate(d.identity)(req);
+    await authenticate(d.tokens)(req);
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
     IdentityService.requireAdmin(req.auth!);
   };
