@@ -44,6 +44,8 @@ export function hostDetail(h: HostWire): string {
     ['instance_total', h.instance_total], ['instance_uuids', (h.instance_uuids ?? []).join(',')],
     ['auto_placement', h.auto_placement], ['tags', tagText(h.tags)],
     ['flavors', p.available_instance_capacities.map((c) => c.flavor).join(',')],
+    // How many more of each fit now; absent from servers that predate the field.
+    ['fits now', (h.available_instance_counts ?? []).map((c) => `${c.flavor}=${c.count}`).join(',')],
     ['project_id', h.project_id], ['allocated_at', h.allocated_at], ['released_at', h.released_at],
   ]);
 }

@@ -42,6 +42,8 @@ for (const dialect of DIALECTS) {
       assert.match(show.out, /^name\s+cli-web$/m);
       assert.match(show.out, /^host_type\s+c4 \(dedicated_general_purpose\)$/m);
       assert.match(show.out, /^tags\s+env=prod,team=web$/m);
+      // An empty c4 (74 vCPUs, 296 GiB): 37 c4.large.2, 37 c4.large.4 (vCPUs bound), 4 c4.16xlarge.4 (memory bound: 296/64).
+      assert.match(show.out, /^fits now\s+c4\.large\.2=37,.*c4\.large\.4=37,.*c4\.16xlarge\.4=1$/m);
 
       const set = await run('host', 'set', id, '--name', 'cli-web-2', '--auto-placement', 'off');
       assert.equal(set.code, 0, set.err);

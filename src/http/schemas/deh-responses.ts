@@ -29,6 +29,8 @@ export const HostWire = Type.Object({
   available_vcpus: Type.Integer(),
   available_memory: Type.Integer(),
   instance_total: Type.Integer(),
+  /** OpenDeH's own: per accepted flavor, how many more ECSs of it fit now. */
+  available_instance_counts: Type.Array(Type.Object({ flavor: Type.String(), count: Type.Integer() })),
   /** Detail only. */
   instance_uuids: Type.Optional(Type.Array(Type.String())),
   /** Detail only. */

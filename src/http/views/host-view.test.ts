@@ -25,6 +25,9 @@ test('hostJson is hostView, for every host type, with and without detail fields'
   });
   const released = host(1, 'c4', { state: 'released', releasedAt: '2026-02-02T00:00:00.000Z' });
   assert.equal(hostJson(released), JSON.stringify(hostView(released)));
+  assert.ok(hostView(released).available_instance_counts.every((c) => c.count === 0), 'a released DeH takes nothing');
+  const faulty = host(2, 'm4', { state: 'fault' });
+  assert.equal(hostJson(faulty), JSON.stringify(hostView(faulty)));
 });
 
 test('hostListJson wraps the page and the total', () => {

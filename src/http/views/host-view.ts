@@ -1,10 +1,18 @@
+import { fitCounts } from '../../domain/fit-counts.js';
 import { HOST_TYPES_BY_NAME } from '../../domain/flavors.js';
 import type { Host } from '../../domain/host.js';
 import type { Tag } from '../../domain/tag.js';
 import { toWire } from '../../domain/time.js';
 
 // Domain host → the OTC `dedicated_host` object (CONTRACT §2.0). Field names, types and
-// envelopes live here and nowhere else.
+// envelopes live here and nowhere else. `available_instance_counts` is OpenDeH's own (how many
+// more ECSs of each accepted flavor fit now; docs/api-differences.md): a top-level member, so
+// `host_properties` stays exactly OTC's and strict clients, which ignore unknown keys, are unaffected.
+
+/** Per accepted flavor, how many more ECSs of it the DeH takes now. */
+export function instanceCounts(h: Host) {
+  return fitCounts(h, h.state, HOST_TYPES_BY_NAME.get(h.hostType)!.flavors);
+}
 
 export function hostView(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[] } = {}) {
   const spec = HOST_TYPES_BY_NAME.get(h.hostType)!;
@@ -27,6 +35,7 @@ export function hostView(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[
     available_vcpus: h.vcpus - h.usedVcpus,
     available_memory: h.memoryMb - h.usedMemoryMb,
     instance_total: h.instanceTotal,
+    available_instance_counts: instanceCounts(h),
     ...(extra.instanceUuids !== undefined && { instance_uuids: extra.instanceUuids }),
     ...(extra.tags !== undefined && { tags: extra.tags }),
     allocated_at: toWire(h.allocatedAt),
@@ -60,11 +69,15 @@ function propertiesJson(hostType: string, vcpus: number, memoryMb: number): stri
 
 const str = JSON.stringify;
 
+function countsJson(h: Host): string {
+  return `[${instanceCounts(h).map((c) => `{"flavor":${str(c.flavor)},"count":${c.count}}`).join(',')}]`;
+}
+
 export function hostJson(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[] } = {}): string {
   return `{"dedicated_host_id":${str(h.id)},"name":${str(h.name)},"auto_placement":${str(h.autoPlacement)},` +
     `"availability_zone":${str(h.availabilityZone)},"project_id":${str(h.projectId)},` +
     `"host_properties":${propertiesJson(h.hostType, h.vcpus, h.memoryMb)},"state":${str(h.state)},` +
-    `"available_vcpus":${h.vcpus - h.usedVcpus},"available_memory":${h.memoryMb - h.usedMemoryMb},"instance_total":${h.instanceTotal},` +
+    `"available_vcpus":${h.vcpus - h.usedVcpus},"available_memory":${h.memoryMb - h.usedMemoryMb},"instance_total":${h.instanceTotal},"available_instance_counts":${countsJson(h)},` +
     (extra.instanceUuids !== undefined ? `"instance_uuids":${str(extra.instanceUuids)},` : '') +
     (extra.tags !== undefined ? `"tags":${str(extra.tags)},` : '') +
     `"allocated_at":${str(toWire(h.allocatedAt))},"released_at":${str(toWire(h.releasedAt))}}`;
