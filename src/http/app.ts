@@ -17,6 +17,7 @@ import { hostTypeAndQuotaRoutes } from './routes/host-types-quotas.js';
 import { hostServerRoutes } from './routes/host-servers.js';
 import { Idempotency } from './routes/idempotency.js';
 import { keystoneRoutes } from './routes/keystone.js';
+import { customRoleRoutes } from './routes/iam-custom-roles.js';
 import { versionRoutes } from './routes/versions.js';
 import { operatorRoutes } from './routes/operator.js';
 import { consoleRoutes } from './routes/console.js';
@@ -144,6 +145,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const catalog = { publicUrl: deps.publicUrl, region: deps.region };
   await app.register(async (ks) => keystoneRoutes(ks, deps.identity, catalog), { prefix: '/identity/v3' });
   await app.register(async (ks) => keystoneRoutes(ks, deps.identity, catalog), { prefix: '/v3' });
+  // OTC custom policies: /identity/v3.0/OS-ROLE (Go/Terraform) and /v3.0/OS-ROLE (Python).
+  for (const prefix of ['/identity/v3.0', '/v3.0']) {
+    await app.register(async (iam) => customRoleRoutes(iam, deps.identity, `${deps.publicUrl}/identity/v3`), { prefix });
+  }
 
   const idem = new Idempotency(deps.clock);
   await app.register(async (deh) => {

@@ -3,6 +3,8 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../doma
 import { keystoneId } from '../domain/ids.js';
 import { toStored, type Clock } from '../domain/time.js';
 import { identityRepo as repo, type DomainRow, type ProjectRow, type RoleRow, type UserRow } from '../store/identity-repo.js';
+import { iamRepo, type EffectiveRoleRow } from '../store/iam-repo.js';
+import { IamAdmin } from './identity-iam.js';
 
 /** Identity records as the admin API presents them. */
 export type { DomainRow, ProjectRow, RoleRow, UserRow };
@@ -13,11 +15,26 @@ import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 // expire and can be revoked, and the admin calls `openstack project|user|role …` make.
 
 export interface NamedRef { readonly id: string; readonly name: string }
+/**
+ * A role or policy in effect for a token. `policy` is the parsed policy document (OTC policy
+ * language); null for a plain Keystone role (admin, member, reader, or one made with
+ * POST /v3/roles), which the evaluator maps by name.
+ */
+export interface Grant { readonly id: string; readonly name: string; readonly policy: unknown | null }
 export interface AuthContext {
   readonly user: NamedRef & { readonly domain: NamedRef };
   readonly project: (NamedRef & { readonly domain: NamedRef }) | null;
   readonly domain: NamedRef | null;
+  /** The effective roles and policies `{id, name}`: what token.roles shows. */
   readonly roles: readonly NamedRef[];
+  /**
+   * The same set with their policies: granted to the user and to the user's groups on the
+   * token's project, plus the inherited (all-projects) grants of the project's domain; for a
+   * domain-scoped token, the grants on the domain. Domain grants never apply to a project.
+   */
+  readonly grants: readonly Grant[];
+  /** The domain owner (the account): keeps every permission, so nobody locks themselves out. */
+  readonly isOwner: boolean;
   readonly methods: readonly string[];
   readonly issuedAt: string;
   readonly expiresAt: string;
@@ -35,15 +52,31 @@ export interface AuthRequest {
 
 export const ADMIN_ROLE = 'admin';
 const DEFAULT_ROLES = ['admin', 'member', 'reader'];
-const CACHE_MS = 5_000; // validated tokens are cached this long; revocation elsewhere shows after it
+/**
+ * Validated tokens (with their effective grants) are cached this long per process. A change
+ * made through this process (grant, revoke, policy edit, group membership, token revocation)
+ * clears the cache at once; a change made by another process shows here after at most this
+ * long. This is the documented bound of docs/permissions.md.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+const CACHE_MS = TOKEN_CACHE_MS;
 const CACHE_MAX = 10_000;
 
 export interface IdentityOptions { readonly tokenTtlSeconds: number }
 
 export class IdentityService {
   private readonly cache = new Map<string, { ctx: AuthContext; until: number }>();
+  /** Groups, grants and custom policies (the IAM admin calls). */
+  readonly iam: IamAdmin;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: IdentityOptions) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: IdentityOptions) {
+    this.iam = new IamAdmin(store, clock, () => this.invalidate());
+  }
+
+  /** Forgets every cached token validation: the next request of each token re-reads its grants. */
+  invalidate(): void {
+    this.cache.clear();
+  }
 
   /** First start: domain, project, admin user and default roles. Returns the password if it was generated. */
   async bootstrap(b: { domain: string; project: string; user: string; password: string }): Promise<{ generatedPassword: string | null }> {
@@ -59,8 +92,10 @@ export class IdentityService {
       const projectId = keystoneId();
       await repo.insertProject(tx, { id: projectId, name: b.project, domain_id: domainId, description: 'bootstrap project', enabled: 1, created_at: now });
       const userId = keystoneId();
-      await repo.insertUser(tx, { id: userId, name: b.user, domain_id: domainId, password_hash: hash, enabled: 1, default_project_id: projectId, created_at: now });
-      for (const name of DEFAULT_ROLES) await repo.insertRole(tx, { id: keystoneId(), name });
+      await repo.insertUser(tx, { id: userId, name: b.user, domain_id: domainId, password_hash: hash, enabled: 1, default_project_id: projectId, created_at: now, is_owner: 1 });
+      for (const name of DEFAULT_ROLES) {
+        if (!(await repo.roleByName(tx, name))) await repo.insertRole(tx, { id: keystoneId(), name, display_name: name });
+      }
       const admin = await repo.roleByName(tx, ADMIN_ROLE);
       await repo.grant(tx, admin!.id, userId, 'project', projectId);
       await repo.grant(tx, admin!.id, userId, 'domain', domainId);
@@ -126,7 +161,7 @@ export class IdentityService {
       return this.contextFor(ex, user, row.project_id, row.domain_id, row.methods.split(','), row.issued_at, row.expires_at, row.audit_id);
     });
     if (!ctx) throw new Unauthorized('The user of this token no longer exists or is disabled.');
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    if (this.cache.size >= CACHE_MAX) this.invalidate();
     this.cache.set(hash, { ctx, until: nowMs + CACHE_MS });
     return ctx;
   }
@@ -159,8 +194,8 @@ export class IdentityService {
   private async resolveScope(ex: Executor, user: UserRow, scope: AuthRequest['scope']): Promise<{ projectId: string | null; domainId: string | null }> {
     if (!scope || scope === 'unscoped') {
       if (scope === undefined && user.default_project_id) {
-        const roles = await repo.rolesOf(ex, user.id, 'project', user.default_project_id);
-        if (roles.length > 0) return { projectId: user.default_project_id, domainId: null };
+        const p = await repo.projectById(ex, user.default_project_id);
+        if (p && p.enabled && (await this.mayScopeTo(ex, user, p))) return { projectId: p.id, domainId: null };
       }
       return { projectId: null, domainId: null };
     }
@@ -172,18 +207,25 @@ export class IdentityService {
         project = domain ? await repo.projectByName(ex, domain.id, scope.project.name) : undefined;
       } else throw new BadRequest('project scope needs an id, or a name and a domain');
       if (!project || !project.enabled) throw new Unauthorized('The project to scope to does not exist or is disabled.');
-      const roles = await repo.rolesOf(ex, user.id, 'project', project.id);
-      if (roles.length === 0) throw new Unauthorized(`User ${user.id} has no access to project ${project.id}.`);
+      if (!(await this.mayScopeTo(ex, user, project))) throw new Unauthorized(`User ${user.id} has no access to project ${project.id}.`);
       return { projectId: project.id, domainId: null };
     }
     if (scope.domain) {
       const domain = await this.findDomain(ex, scope.domain);
       if (!domain || !domain.enabled) throw new Unauthorized('The domain to scope to does not exist or is disabled.');
-      const roles = await repo.rolesOf(ex, user.id, 'domain', domain.id);
-      if (roles.length === 0) throw new Unauthorized(`User ${user.id} has no access to domain ${domain.id}.`);
+      const ownDomain = user.is_owner === 1 && user.domain_id === domain.id;
+      if (!ownDomain && (await iamRepo.effectiveRoles(ex, user.id, { domainId: domain.id })).length === 0) {
+        throw new Unauthorized(`User ${user.id} has no access to domain ${domain.id}.`);
+      }
       return { projectId: null, domainId: domain.id };
     }
     throw new BadRequest('scope must name a project or a domain');
+  }
+
+  /** Any effective grant on the project (direct, via a group, inherited), or its domain's owner. */
+  private async mayScopeTo(ex: Executor, user: UserRow, p: ProjectRow): Promise<boolean> {
+    if (user.is_owner === 1 && user.domain_id === p.domain_id) return true;
+    return (await iamRepo.effectiveRoles(ex, user.id, { projectId: p.id, domainId: p.domain_id })).length > 0;
   }
 
   private async contextFor(ex: Executor, user: UserRow, projectId: string | null, domainId: string | null,
@@ -191,24 +233,31 @@ export class IdentityService {
     const userDomain = await repo.domainById(ex, user.domain_id);
     let project: AuthContext['project'] = null;
     let domain: AuthContext['domain'] = null;
-    let roles: NamedRef[] = [];
+    let rows: EffectiveRoleRow[] = [];
+    const isOwner = user.is_owner === 1;
     if (projectId) {
       const p = await repo.projectById(ex, projectId);
       if (!p || !p.enabled) throw new Unauthorized('The project of this token no longer exists or is disabled.');
       const pd = await repo.domainById(ex, p.domain_id);
       project = { id: p.id, name: p.name, domain: { id: pd!.id, name: pd!.name } };
-      roles = await repo.rolesOf(ex, user.id, 'project', p.id);
-      if (roles.length === 0) throw new Unauthorized('The user no longer has a role on the project of this token.');
+      rows = await iamRepo.effectiveRoles(ex, user.id, { projectId: p.id, domainId: p.domain_id });
+      if (rows.length === 0 && !(isOwner && user.domain_id === p.domain_id)) {
+        throw new Unauthorized('The user no longer has a role on the project of this token.');
+      }
     } else if (domainId) {
       const d = await repo.domainById(ex, domainId);
       if (!d) throw new Unauthorized('The domain of this token no longer exists.');
       domain = { id: d.id, name: d.name };
-      roles = await repo.rolesOf(ex, user.id, 'domain', d.id);
+      rows = await iamRepo.effectiveRoles(ex, user.id, { domainId: d.id });
     }
     return {
       user: { id: user.id, name: user.name, domain: { id: userDomain!.id, name: userDomain!.name } },
-      project, domain, roles, methods, issuedAt, expiresAt, auditId,
-      isAdmin: roles.some((r) => r.name === ADMIN_ROLE),
+      project, domain, methods, issuedAt, expiresAt, auditId,
+      roles: rows.map((r) => ({ id: r.id, name: r.name })),
+      grants: rows.map((r) => ({ id: r.id, name: r.name, policy: parsePolicy(r) })),
+      // The owner of a domain is its owner only within it.
+      isOwner: isOwner && user.domain_id === (project?.domain.id ?? domain?.id ?? user.domain_id),
+      isAdmin: rows.some((r) => r.name === ADMIN_ROLE),
     };
   }
 
@@ -252,7 +301,7 @@ export class IdentityService {
       });
       if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
     }).catch(conflictAs('Conflict occurred attempting to store project - duplicate name.'));
-    this.cache.clear();
+    this.invalidate();
     return this.getProject(id);
   }
   async deleteProject(id: string) {
@@ -260,10 +309,11 @@ export class IdentityService {
       const hosts = await tx.selectFrom('hosts').select('id').where('project_id', '=', id).where('state', '!=', 'released').limit(1).execute();
       if (hosts.length > 0) throw new Conflict(`Project ${id} still holds DeHs; release them first.`);
       await repo.deleteAssignmentsOfScope(tx, 'project', id);
+      await iamRepo.deleteGroupAssignmentsOfScope(tx, 'project', id);
       const r = await repo.deleteProject(tx, id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
     });
-    this.cache.clear();
+    this.invalidate();
   }
 
   listUsers(f: { domainId?: string; name?: string }) { return this.store.read((ex) => repo.listUsers(ex, f)); }
@@ -277,7 +327,7 @@ export class IdentityService {
       id: keystoneId(), name: u.name, domain_id: u.domainId,
       // A user created without a password cannot log in until one is set.
       password_hash: u.password ? await hashPassword(u.password) : '!',
-      enabled: u.enabled === false ? 0 : 1, default_project_id: u.defaultProjectId ?? null, created_at: toStored(this.clock()),
+      enabled: u.enabled === false ? 0 : 1, default_project_id: u.defaultProjectId ?? null, created_at: toStored(this.clock()), is_owner: 0,
     };
     await this.store.write(async (tx) => {
       if (!(await repo.domainById(tx, u.domainId))) throw new NotFound(`Could not find domain: ${u.domainId}.`);
@@ -297,7 +347,7 @@ export class IdentityService {
       if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
       if (hash !== undefined || patch.enabled === false) await repo.revokeTokensOfUser(tx, id);
     }).catch(conflictAs('Conflict occurred attempting to store user - duplicate name.'));
-    this.cache.clear();
+    this.invalidate();
     return this.getUser(id);
   }
   async deleteUser(id: string) {
@@ -306,72 +356,72 @@ export class IdentityService {
       const r = await repo.deleteUser(tx, id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
     });
-    this.cache.clear();
+    this.invalidate();
   }
 
-  listRoles(name?: string) { return this.store.read((ex) => repo.listRoles(ex, name)); }
+  /** Keystone roles, system policies and custom policies (GET /v3/roles; custom ones of `domainId` only). */
+  listRoles(name?: string, domainId?: string) {
+    return this.store.read(async (ex) => (await repo.listRoles(ex, name)).filter((r) => r.kind !== 'custom' || r.domain_id === domainId));
+  }
   async getRole(id: string) {
     const r = await this.store.read((ex) => repo.roleById(ex, id));
     if (!r) throw new NotFound(`Could not find role: ${id}.`);
     return r;
   }
-  async createRole(name: string) {
-    const row = { id: keystoneId(), name };
+  async createRole(name: string, description = '') {
+    const row: RoleRow = {
+      id: keystoneId(), name, display_name: name, kind: 'keystone', description, type: null, catalog: null,
+      domain_id: null, policy: null, created_time: null, updated_time: null,
+    };
     await this.store.write((tx) => repo.insertRole(tx, row)).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
     return row;
   }
   async deleteRole(id: string) {
     await this.store.write(async (tx) => {
-      const r = await repo.deleteRole(tx, id);
-      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find role: ${id}.`);
+      const role = await repo.roleById(tx, id);
+      if (!role) throw new NotFound(`Could not find role: ${id}.`);
+      if (role.kind !== 'keystone') throw new Forbidden(`Role ${role.name} is a ${role.kind === 'custom' ? 'custom policy (delete it through OS-ROLE)' : 'system role'} and cannot be deleted here.`);
+      await repo.deleteRole(tx, id);
     });
-    this.cache.clear();
+    this.invalidate();
   }
 
-  /** PUT /v3/projects/{p}/users/{u}/roles/{r} (and the domain form). */
-  async grant(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
-    await this.store.write(async (tx) => {
-      await this.mustExist(tx, scopeType, scopeId, userId, roleId);
-      await repo.grant(tx, roleId, userId, scopeType, scopeId);
-    });
+  /** PUT /v3/projects/{p}/users/{u}/roles/{r} (and the domain form); IamAdmin holds the rest. */
+  grant(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
+    return this.iam.grant({ kind: 'user', id: userId }, { type: scopeType, id: scopeId }, roleId);
   }
-  async revokeRole(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
-    await this.store.write(async (tx) => {
-      const r = await repo.revoke(tx, roleId, userId, scopeType, scopeId);
-      if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find role assignment of ${roleId} to ${userId} on ${scopeType} ${scopeId}.`);
-    });
-    this.cache.clear();
-  }
-  async hasRole(scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string): Promise<boolean> {
-    const rows = await this.store.read((ex) => repo.listAssignments(ex, { scopeType, scopeId, userId, roleId }));
-    return rows.length > 0;
-  }
-  listAssignments(f: { userId?: string; scopeType?: 'project' | 'domain'; scopeId?: string; roleId?: string }) {
-    return this.store.read((ex) => repo.listAssignments(ex, f));
-  }
-  /** Projects a user has a role on (GET /v3/users/{id}/projects, /v3/auth/projects). */
+  /** Projects a user holds anything on (GET /v3/users/{id}/projects, /v3/auth/projects). */
   async projectsOfUser(userId: string): Promise<ProjectRow[]> {
     return this.store.read(async (ex) => {
-      const ids = [...new Set((await repo.listAssignments(ex, { userId, scopeType: 'project' })).map((a) => a.scope_id))];
+      const user = await repo.userById(ex, userId);
+      const ids = await iamRepo.projectIdsOfUser(ex, userId);
       const out: ProjectRow[] = [];
       for (const id of ids) {
         const p = await repo.projectById(ex, id);
         if (p) out.push(p);
       }
-      return out;
+      // The owner may scope to every project of the domain.
+      if (user?.is_owner === 1) {
+        for (const p of await repo.listProjects(ex, { domainId: user.domain_id })) if (!ids.includes(p.id)) out.push(p);
+      }
+      return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     });
-  }
-
-  private async mustExist(ex: Executor, scopeType: 'project' | 'domain', scopeId: string, userId: string, roleId: string) {
-    const scope = scopeType === 'project' ? await repo.projectById(ex, scopeId) : await repo.domainById(ex, scopeId);
-    if (!scope) throw new NotFound(`Could not find ${scopeType}: ${scopeId}.`);
-    if (!(await repo.userById(ex, userId))) throw new NotFound(`Could not find user: ${userId}.`);
-    if (!(await repo.roleById(ex, roleId))) throw new NotFound(`Could not find role: ${roleId}.`);
   }
 
   /** Refuses a call that needs the admin role. */
   static requireAdmin(ctx: AuthContext): void {
     if (!ctx.isAdmin) throw new Forbidden('You are not authorized to perform the requested action (admin role required).');
+  }
+}
+
+/** A stored policy that cannot be read grants nothing (fails closed). */
+const EMPTY_POLICY = Object.freeze({ Version: '1.1', Statement: Object.freeze([]) });
+function parsePolicy(r: EffectiveRoleRow): unknown | null {
+  if (r.policy === null) return null;
+  try {
+    return JSON.parse(r.policy) as unknown;
+  } catch {
+    return EMPTY_POLICY;
   }
 }
 

@@ -1,12 +1,13 @@
+import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from './store.js';
-import type { DomainsTable, ProjectsTable, RolesTable, TokensTable, UsersTable } from './tables.js';
+import type { DomainsTable, GrantScope, ProjectsTable, RolesTable, TokensTable, UsersTable } from './tables.js';
 
 // Queries of the identity aggregate (domains, projects, users, roles, assignments, tokens).
 
 export type DomainRow = DomainsTable;
 export type ProjectRow = ProjectsTable;
-export type UserRow = UsersTable;
-export type RoleRow = RolesTable;
+export type UserRow = Selectable<UsersTable>;
+export type RoleRow = Selectable<RolesTable>;
 export type TokenRow = TokensTable;
 
 export const identityRepo = {
@@ -38,7 +39,7 @@ export const identityRepo = {
     if (f.name) q = q.where('name', '=', f.name);
     return q.execute();
   },
-  insertUser: (ex: Executor, row: UserRow) => ex.insertInto('users').values(row).execute(),
+  insertUser: (ex: Executor, row: Insertable<UsersTable>) => ex.insertInto('users').values(row).execute(),
   updateUser: (ex: Executor, id: string, patch: Partial<Pick<UserRow, 'name' | 'password_hash' | 'enabled' | 'default_project_id'>>) =>
     ex.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst(),
   deleteUser: (ex: Executor, id: string) => ex.deleteFrom('users').where('id', '=', id).executeTakeFirst(),
@@ -50,15 +51,15 @@ export const identityRepo = {
     if (name) q = q.where('name', '=', name);
     return q.execute();
   },
-  insertRole: (ex: Executor, row: RoleRow) => ex.insertInto('roles').values(row).execute(),
+  insertRole: (ex: Executor, row: Insertable<RolesTable>) => ex.insertInto('roles').values(row).execute(),
   deleteRole: (ex: Executor, id: string) => ex.deleteFrom('roles').where('id', '=', id).executeTakeFirst(),
 
-  rolesOf: (ex: Executor, userId: string, scopeType: 'project' | 'domain', scopeId: string) =>
+  rolesOf: (ex: Executor, userId: string, scopeType: GrantScope, scopeId: string) =>
     ex.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
       .select(['roles.id', 'roles.name'])
       .where('user_id', '=', userId).where('scope_type', '=', scopeType).where('scope_id', '=', scopeId)
       .orderBy('roles.name').execute(),
-  listAssignments: (ex: Executor, f: { userId?: string; scopeType?: 'project' | 'domain'; scopeId?: string; roleId?: string }) => {
+  listAssignments: (ex: Executor, f: { userId?: string; scopeType?: GrantScope; scopeId?: string; roleId?: string }) => {
     let q = ex.selectFrom('role_assignments').selectAll();
     if (f.userId) q = q.where('user_id', '=', f.userId);
     if (f.scopeType) q = q.where('scope_type', '=', f.scopeType);
@@ -66,13 +67,13 @@ export const identityRepo = {
     if (f.roleId) q = q.where('role_id', '=', f.roleId);
     return q.execute();
   },
-  grant: (ex: Executor, roleId: string, userId: string, scopeType: 'project' | 'domain', scopeId: string) =>
+  grant: (ex: Executor, roleId: string, userId: string, scopeType: GrantScope, scopeId: string) =>
     ex.insertInto('role_assignments').values({ role_id: roleId, user_id: userId, scope_type: scopeType, scope_id: scopeId })
       .onConflict((oc) => oc.doNothing()).execute(),
-  revoke: (ex: Executor, roleId: string, userId: string, scopeType: 'project' | 'domain', scopeId: string) =>
+  revoke: (ex: Executor, roleId: string, userId: string, scopeType: GrantScope, scopeId: string) =>
     ex.deleteFrom('role_assignments').where('role_id', '=', roleId).where('user_id', '=', userId)
       .where('scope_type', '=', scopeType).where('scope_id', '=', scopeId).executeTakeFirst(),
-  deleteAssignmentsOfScope: (ex: Executor, scopeType: 'project' | 'domain', scopeId: string) =>
+  deleteAssignmentsOfScope: (ex: Executor, scopeType: GrantScope, scopeId: string) =>
     ex.deleteFrom('role_assignments').where('scope_type', '=', scopeType).where('scope_id', '=', scopeId).execute(),
 
   insertToken: (ex: Executor, row: TokenRow) => ex.insertInto('tokens').values(row).execute(),

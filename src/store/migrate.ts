@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002-compute.js';
 import * as m0003 from './migrations/0003-fixed-ips.js';
 import * as m0004 from './migrations/0004-ecs-usage.js';
 import * as m0005 from './migrations/0005-host-type-index.js';
+import * as m0006 from './migrations/0006-iam.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-fixed-ips': m0003,
   '0004-ecs-usage': m0004,
   '0005-host-type-index': m0005,
+  '0006-iam': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,3 +1,8 @@
+import type { ColumnType } from 'kysely';
+
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
 // Kysely table types, as stored (snake_case). Timestamps are ISO 8601 UTC text and booleans
 // are 0/1 integers on both engines, so one set of queries serves SQLite and PostgreSQL.
 
@@ -6,9 +11,25 @@ export interface ProjectsTable { id: string; name: string; domain_id: string; de
 export interface UsersTable {
   id: string; name: string; domain_id: string; password_hash: string; enabled: number;
   default_project_id: string | null; created_at: string;
+  /** 1 for the domain owner (the account): keeps every permission. */
+  is_owner: Defaulted<number>;
 }
-export interface RolesTable { id: string; name: string }
-export interface RoleAssignmentsTable { role_id: string; user_id: string; scope_type: 'project' | 'domain'; scope_id: string }
+/**
+ * Keystone roles and OTC policies in one table (GET /v3/roles lists both). `policy` is the
+ * document's JSON text exactly as sent; null for plain Keystone roles. Times are ms strings.
+ */
+export interface RolesTable {
+  id: string; name: string; display_name: Defaulted<string>;
+  kind: Defaulted<'keystone' | 'system_policy' | 'system_role' | 'custom'>;
+  description: Defaulted<string>; type: string | null; catalog: string | null; domain_id: string | null;
+  policy: string | null; created_time: string | null; updated_time: string | null;
+}
+/** 'inherited': granted on every project of the domain `scope_id` (OS-INHERIT). */
+export type GrantScope = 'project' | 'domain' | 'inherited';
+export interface RoleAssignmentsTable { role_id: string; user_id: string; scope_type: GrantScope; scope_id: string }
+export interface GroupsTable { id: string; name: string; domain_id: string; description: string; created_at: string }
+export interface GroupMembersTable { group_id: string; user_id: string }
+export interface GroupAssignmentsTable { role_id: string; group_id: string; scope_type: GrantScope; scope_id: string }
 export interface TokensTable {
   token_hash: string; user_id: string; project_id: string | null; domain_id: string | null;
   methods: string; issued_at: string; expires_at: string; revoked: number; audit_id: string;
@@ -59,6 +80,9 @@ export interface Database {
   users: UsersTable;
   roles: RolesTable;
   role_assignments: RoleAssignmentsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_assignments: GroupAssignmentsTable;
   tokens: TokensTable;
   hosts: HostsTable;
   fixed_ips: FixedIpsTable;

@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { BadRequest, NotFound } from '../../domain/errors.js';
-import { IdentityService, type AuthContext } from '../../services/identity.js';
+import { BadRequest, Forbidden, NotFound } from '../../domain/errors.js';
+import type { IdentityService } from '../../services/identity.js';
+import { callerDomain, iamGuard, mayAdministerIam } from './keystone-common.js';
+import { groupRoutes } from './keystone-groups.js';
+import { grantRoutes } from './keystone-grants.js';
 import { authenticate } from '../auth.js';
 import { one, type RawQuery } from '../query.js';
 import {
@@ -59,13 +62,12 @@ const DomainBody = Type.Object({
 }, { additionalProperties: false });
 
 type P = { id: string };
+const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
+const ENABLED_VALUES = new Set([...TRUE_VALUES, 'false', '0', 'no', 'off']);
 
 export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, catalog: CatalogOptions): void {
   const auth = authenticate(identity);
-  const admin = async (req: FastifyRequest) => {
-    await auth(req);
-    IdentityService.requireAdmin(req.auth!);
-  };
+  const admin = iamGuard(identity);
   const base = `${catalog.publicUrl}/identity/v3`;
 
   app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody } }, async (req, reply) => {
@@ -100,7 +102,7 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   app.post<{ Body: Static<typeof ProjectBody> }>('/projects', { schema: { body: ProjectBody }, preHandler: admin }, async (req, reply) => {
     const p = req.body.project;
     if (!p.name) throw new BadRequest('project name is required');
-    const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? defaultDomain(req.auth!), description: p.description, enabled: p.enabled });
+    const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? callerDomain(req.auth!), description: p.description, enabled: p.enabled });
     return reply.code(201).send({ project: projectView(row, base) });
   });
   app.patch<{ Params: P; Body: Static<typeof ProjectBody> }>('/projects/:id', { schema: { body: ProjectBody }, preHandler: admin }, async (req) => {
@@ -112,23 +114,27 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
     return reply.code(204).send();
   });
   app.get<{ Params: P }>('/users/:id/projects', { preHandler: auth }, async (req) => {
-    if (req.params.id !== req.auth!.user.id) IdentityService.requireAdmin(req.auth!);
+    if (req.params.id !== req.auth!.user.id && !mayAdministerIam(req.auth!)) throw new Forbidden('You are not authorized to perform the requested action.');
     return { projects: (await identity.projectsOfUser(req.params.id)).map((p) => projectView(p, base)), links: listLinks(base, `users/${req.params.id}/projects`) };
   });
 
   // ---- users ----
   app.get('/users', { preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
-    return { users: (await identity.listUsers({ domainId: one(q, 'domain_id'), name: one(q, 'name') })).map((u) => userView(u, base)), links: listLinks(base, 'users') };
+    const enabled = one(q, 'enabled');
+    if (enabled !== undefined && !ENABLED_VALUES.has(enabled.toLowerCase())) throw new BadRequest('enabled must be true or false');
+    const users = (await identity.listUsers({ domainId: one(q, 'domain_id'), name: one(q, 'name') }))
+      .filter((u) => enabled === undefined || (u.enabled === 1) === TRUE_VALUES.has(enabled.toLowerCase()));
+    return { users: users.map((u) => userView(u, base)), links: listLinks(base, 'users') };
   });
   app.get<{ Params: P }>('/users/:id', { preHandler: auth }, async (req) => {
-    if (req.params.id !== req.auth!.user.id) IdentityService.requireAdmin(req.auth!);
+    if (req.params.id !== req.auth!.user.id && !mayAdministerIam(req.auth!)) throw new Forbidden('You are not authorized to perform the requested action.');
     return { user: userView(await identity.getUser(req.params.id), base) };
   });
   app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody }, preHandler: admin }, async (req, reply) => {
     const u = req.body.user;
     if (!u.name) throw new BadRequest('user name is required');
-    const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? defaultDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id });
+    const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? callerDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id });
     return reply.code(201).send({ user: userView(row, base) });
   });
   app.patch<{ Params: P; Body: Static<typeof UserBody> }>('/users/:id', { schema: { body: UserBody }, preHandler: admin }, async (req) => {
@@ -141,56 +147,23 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   });
 
   // ---- roles and assignments ----
+  // Keystone roles, the system policies and the caller's domain's custom policies.
   app.get('/roles', { preHandler: admin }, async (req) => ({
-    roles: (await identity.listRoles(one(req.query as RawQuery, 'name'))).map((r) => roleView(r, base)), links: listLinks(base, 'roles'),
+    roles: (await identity.listRoles(one(req.query as RawQuery, 'name'), callerDomain(req.auth!))).map((r) => roleView(r, base)), links: listLinks(base, 'roles'),
   }));
-  app.get<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req) => ({ role: roleView(await identity.getRole(req.params.id), base) }));
+  app.get<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req) => {
+    const role = await identity.getRole(req.params.id);
+    if (role.kind === 'custom' && role.domain_id !== callerDomain(req.auth!)) throw new NotFound(`Could not find role: ${req.params.id}.`);
+    return { role: roleView(role, base) };
+  });
   app.post<{ Body: Static<typeof RoleBody> }>('/roles', { schema: { body: RoleBody }, preHandler: admin }, async (req, reply) =>
-    reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name), base) }));
+    reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name, req.body.role.description), base) }));
   app.delete<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req, reply) => {
     await identity.deleteRole(req.params.id);
     return reply.code(204).send();
   });
-  for (const scope of ['projects', 'domains'] as const) {
-    const scopeType = scope === 'projects' ? 'project' : 'domain';
-    type G = { Params: { sid: string; uid: string; rid: string } };
-    const path = `/${scope}/:sid/users/:uid/roles/:rid`;
-    app.put<G>(path, { preHandler: admin }, async (req, reply) => {
-      await identity.grant(scopeType, req.params.sid, req.params.uid, req.params.rid);
-      return reply.code(204).send();
-    });
-    app.get<G>(path, { preHandler: admin }, async (req, reply) => {
-      const has = await identity.hasRole(scopeType, req.params.sid, req.params.uid, req.params.rid);
-      if (!has) throw new NotFoundAssignment();
-      return reply.code(204).send();
-    });
-    app.delete<G>(path, { preHandler: admin }, async (req, reply) => {
-      await identity.revokeRole(scopeType, req.params.sid, req.params.uid, req.params.rid);
-      return reply.code(204).send();
-    });
-    app.get<{ Params: { sid: string; uid: string } }>(`/${scope}/:sid/users/:uid/roles`, { preHandler: admin }, async (req) => {
-      const rows = await identity.listAssignments({ scopeType, scopeId: req.params.sid, userId: req.params.uid });
-      const roles = await Promise.all(rows.map((r) => identity.getRole(r.role_id)));
-      return { roles: roles.map((r) => roleView(r, base)), links: listLinks(base, `${scope}/${req.params.sid}/users/${req.params.uid}/roles`) };
-    });
-  }
-  app.get('/role_assignments', { preHandler: admin }, async (req) => {
-    const q = req.query as RawQuery;
-    const projectId = one(q, 'scope.project.id');
-    const domainId = one(q, 'scope.domain.id');
-    const rows = await identity.listAssignments({
-      userId: one(q, 'user.id'), roleId: one(q, 'role.id'),
-      scopeType: projectId ? 'project' : domainId ? 'domain' : undefined, scopeId: projectId ?? domainId,
-    });
-    return {
-      role_assignments: rows.map((r) => ({
-        role: { id: r.role_id }, user: { id: r.user_id },
-        scope: r.scope_type === 'project' ? { project: { id: r.scope_id } } : { domain: { id: r.scope_id } },
-        links: { assignment: `${base}/${r.scope_type}s/${r.scope_id}/users/${r.user_id}/roles/${r.role_id}` },
-      })),
-      links: listLinks(base, 'role_assignments'),
-    };
-  });
+  groupRoutes(app, identity, base);
+  grantRoutes(app, identity, base);
 
   // ---- domains ----
   app.get('/domains', { preHandler: admin }, async (req) => {
@@ -203,18 +176,9 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
     reply.code(201).send({ domain: domainView(await identity.createDomain(req.body.domain.name, req.body.domain.description), base) }));
 }
 
-function defaultDomain(ctx: AuthContext): string {
-  return ctx.project?.domain.id ?? ctx.domain?.id ?? ctx.user.domain.id;
-}
-
-// Keystone answers 404 for a subject token that does not validate, and for a missing grant.
+// Keystone answers 404 for a subject token that does not validate.
 class NotFoundToken extends NotFound {
   constructor() {
     super('The subject token is unknown, expired or revoked.');
-  }
-}
-class NotFoundAssignment extends NotFound {
-  constructor() {
-    super('Could not find role assignment.');
   }
 }

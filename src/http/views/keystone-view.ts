@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthContext } from '../../services/identity.js';
 import type { DomainRow, ProjectRow, RoleRow, UserRow } from '../../services/identity.js';
+import type { GroupRow } from '../../services/identity-iam.js';
 
 // Keystone v3 wire shapes: the token body of CONTRACT §1.5 (with its catalog) and the
 // project/user/role/domain objects the openstack CLI reads.
@@ -62,7 +63,26 @@ export const userView = (u: UserRow, base: string) => ({
   ...(u.default_project_id && { default_project_id: u.default_project_id }),
   password_expires_at: null, options: {}, links: { self: `${base}/users/${u.id}` },
 });
-export const roleView = (r: RoleRow, base: string) => ({ id: r.id, name: r.name, domain_id: null, description: null, options: {}, links: { self: `${base}/roles/${r.id}` } });
+/**
+ * A Keystone role as Keystone shows it; a system or custom policy additionally with OTC's
+ * fields (display_name, type, catalog, flag, policy, times as ms strings). The policy is the
+ * stored JSON text parsed back: the document exactly as the client sent it.
+ */
+export function roleView(r: RoleRow, base: string) {
+  const self = { links: { self: `${base}/roles/${r.id}` } };
+  if (r.kind === 'keystone') return { id: r.id, name: r.name, domain_id: null, description: r.description || null, options: {}, ...self };
+  return {
+    id: r.id, name: r.name, display_name: r.display_name, type: r.type, description: r.description,
+    domain_id: r.domain_id, catalog: r.catalog, flag: 'fine_grained', policy: r.policy === null ? null : JSON.parse(r.policy) as unknown,
+    ...(r.created_time !== null && { created_time: r.created_time }), ...(r.updated_time !== null && { updated_time: r.updated_time }),
+    options: {}, ...self,
+  };
+}
+/** A custom policy as OS-ROLE answers it (adds `references`: how many grants name it). */
+export const customRoleView = (r: RoleRow, references: number, base: string) => ({ ...roleView(r, base), references });
+export const groupView = (g: GroupRow, base: string) => ({
+  id: g.id, name: g.name, description: g.description, domain_id: g.domain_id, links: { self: `${base}/groups/${g.id}` },
+});
 export const domainView = (d: DomainRow, base: string) => ({
   id: d.id, name: d.name, description: d.description, enabled: d.enabled === 1, tags: [], options: {}, links: { self: `${base}/domains/${d.id}` },
 });

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import { BadRequest } from '../../domain/errors.js';
+import type { Actor, AssignmentRow, Scope } from '../../services/identity-iam.js';
+import type { IdentityService } from '../../services/identity.js';
+import { one, type RawQuery } from '../query.js';
+import { listLinks, roleView } from '../views/keystone-view.js';
+import { iamGuard } from './keystone-common.js';
+
+// Grants of a role or policy (CONTRACT §9.4), to a user or a group:
+//   /projects/{p}/{users|groups}/{a}/roles/{r}        on a project
+//   /domains/{d}/{users|groups}/{a}/roles/{r}         on a domain (never applies to projects)
+//   /OS-INHERIT/domains/{d}/{users|groups}/{a}/roles/{r}/inherited_to_projects
+//                                                     on every project of the domain
+// PUT grants, GET/HEAD checks, DELETE revokes: all 204 (the Go SDK accepts nothing else);
+// the list of one actor's roles on one scope is GET …/roles. Plus GET /role_assignments.
+
+type GrantParams = { Params: { sid: string; aid: string; rid: string } };
+type ListParams = { Params: { sid: string; aid: string } };
+
+const SCOPES = [
+  { path: (a: string) => `/projects/:sid/${a}/:aid/roles`, type: 'project', suffix: '' },
+  { path: (a: string) => `/domains/:sid/${a}/:aid/roles`, type: 'domain', suffix: '' },
+  { path: (a: string) => `/OS-INHERIT/domains/:sid/${a}/:aid/roles`, type: 'inherited', suffix: '/inherited_to_projects' },
+] as const;
+
+export function grantRoutes(app: FastifyInstance, identity: IdentityService, base: string): void {
+  const guard = iamGuard(identity);
+  const iam = identity.iam;
+
+  for (const actors of ['users', 'groups'] as const) {
+    const kind = actors === 'users' ? 'user' : 'group';
+    for (const s of SCOPES) {
+      const actor = (p: { aid: string }): Actor => ({ kind, id: p.aid });
+      const scope = (p: { sid: string }): Scope => ({ type: s.type, id: p.sid });
+      const grantPath = `${s.path(actors)}/:rid${s.suffix}`;
+      app.put<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+        await iam.grant(actor(req.params), scope(req.params), req.params.rid);
+        return reply.code(204).send();
+      });
+      app.get<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+        await iam.checkGrant(actor(req.params), scope(req.params), req.params.rid);
+        return reply.code(204).send();
+      });
+      app.delete<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+        await iam.revoke(actor(req.params), scope(req.params), req.params.rid);
+        return reply.code(204).send();
+      });
+      app.get<ListParams>(`${s.path(actors)}${s.suffix}`, { preHandler: guard }, async (req) => {
+        const roles = await iam.rolesGranted(actor(req.params), scope(req.params));
+        return { roles: roles.map((r) => roleView(r, base)), links: listLinks(base, req.url.replace(/^\/(identity\/)?v3\//, '').split('?')[0]) };
+      });
+    }
+  }
+
+  app.get('/role_assignments', { preHandler: guard }, async (req) => {
+    const q = req.query as RawQuery;
+    const inheritedTo = one(q, 'scope.OS-INHERIT:inherited_to');
+    if (inheritedTo !== undefined && inheritedTo !== 'projects') throw new BadRequest('scope.OS-INHERIT:inherited_to must be "projects"');
+    const rows = await iam.assignments({
+      userId: one(q, 'user.id'), groupId: one(q, 'group.id'), roleId: one(q, 'role.id'),
+      projectId: one(q, 'scope.project.id'), domainId: one(q, 'scope.domain.id'),
+      inheritedOnly: inheritedTo !== undefined, effective: q.effective !== undefined,
+    });
+    return { role_assignments: rows.map((r) => assignmentView(r, base)), links: listLinks(base, 'role_assignments') };
+  });
+}
+
+function grantUrl(base: string, roleId: string, actor: Actor, scope: Scope): string {
+  const a = `${actor.kind}s/${actor.id}/roles/${roleId}`;
+  if (scope.type === 'inherited') return `${base}/OS-INHERIT/domains/${scope.id}/${a}/inherited_to_projects`;
+  return `${base}/${scope.type}s/${scope.id}/${a}`;
+}
+
+/** Keystone's assignment entity; an inherited grant carries `scope["OS-INHERIT:inherited_to"]`. */
+function assignmentView(r: AssignmentRow, base: string) {
+  const scope = r.scope.type === 'project' ? { project: { id: r.scope.id } }
+    : r.scope.type === 'domain' ? { domain: { id: r.scope.id } }
+      : { domain: { id: r.scope.id }, 'OS-INHERIT:inherited_to': 'projects' };
+  // With ?effective, the link names the grant the assignment comes from.
+  const origin: Actor = r.viaGroup ? { kind: 'group', id: r.viaGroup } : r.actor;
+  const originScope: Scope = r.inheritedFrom ? { type: 'inherited', id: r.inheritedFrom } : r.scope;
+  return {
+    role: { id: r.roleId },
+    [r.actor.kind]: { id: r.actor.id },
+    scope,
+    links: {
+      assignment: grantUrl(base, r.roleId, origin, originScope),
+      ...(r.viaGroup && { membership: `${base}/groups/${r.viaGroup}/users/${r.actor.id}` }),
+    },
+  };
+}
