@@ -189,5 +189,9 @@ export function contextOf(body: unknown): AuthContext | null {
     expiresAt: toStored(new Date(expires)),
     auditId: audit,
     isAdmin: roles.some((r) => r.name === ADMIN_ROLE),
+    // An external Keystone's roles carry no OTC policy document: the evaluator maps them by
+    // name. It has no notion of a domain owner either.
+    grants: roles.map((r) => ({ id: r.id, name: r.name, policy: null })),
+    isOwner: false,
   };
 }
