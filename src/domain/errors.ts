@@ -29,6 +29,8 @@ export const ErrorCodes = {
   TooManyRequests: 'DEH.0429', // an abuse limit (request rate, failed logins) was reached
   BadGateway: 'DEH.0502', // the external Keystone answered something that is not a Keystone answer
   GatewayTimeout: 'DEH.0504', // the external Keystone did not answer in time
+  UriTooLong: 'DEH.0417', // a path parameter longer than the router takes
+  HeadersTooLarge: 'DEH.0418', // request line + headers beyond Node's header limit
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

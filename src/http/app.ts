@@ -9,7 +9,9 @@ import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
 import { authenticate } from './auth.js';
-import { answerClientError, familyOf, installErrorHandler, sendError } from './error-handler.js';
+import { answerClientError, answerFrameworkError, familyOf, installErrorHandler, sendError } from './error-handler.js';
+import { firstIllFormedString, parseJsonBody } from './json-body.js';
+import { unboundedNumbers } from './schema-bounds.js';
 import { Metrics } from './metrics.js';
 import { dedicatedHostRoutes } from './routes/dedicated-hosts.js';
 import { hostTagRoutes } from './routes/host-tags.js';
@@ -67,8 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requestTimeout: deps.requestTimeoutMs,
       headersTimeout: deps.requestTimeoutMs > 0 ? Math.min(60_000, deps.requestTimeoutMs) : 60_000,
       connectionsCheckingInterval: deps.requestTimeoutMs > 0 ? Math.min(1000, deps.requestTimeoutMs) : 30_000,
+      // Node answers an HTTP/1.1 request without Host with a bare 400 of its own; let it
+      // through and answer it in the onRequest hook below, in our shape, with a request id.
+      requireHostHeader: false,
     },
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     genReqId: () => `req-${randomUUID()}`,
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: true }),
@@ -82,21 +88,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Clients send `Content-Type: application/json` on body-less GETs and DELETEs (Go SDK); an
   // empty JSON body is "no body", not an error.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, undefined);
+  // Strict UTF-8, bounded nesting, no lone surrogates: see json-body.ts.
+  app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: 'buffer' }, (_req, body, done) => {
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(body as Buffer));
     } catch (e) {
-      const err = e as Error & { statusCode?: number };
-      err.statusCode = 400;
-      done(err, undefined);
+      done(e as Error, undefined);
     }
   });
 
   // Route patterns, to tell 405 (known path, other method) from 404 (unknown path).
   const patterns: { re: RegExp; methods: Set<string> }[] = [];
   app.addHook('onRoute', (r) => {
+    // Every number a client can send is bounded before it can reach SQL (schema-bounds.ts).
+    for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+      const problems = unboundedNumbers((r.schema as Record<string, unknown> | undefined)?.[part]);
+      if (problems.length > 0) throw new Error(`${[r.method].flat().join(',')} ${r.url} ${part}: ${problems.join('; ')}`);
+    }
     const re = new RegExp(`^${r.url.replace(/\/$/, '').replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`);
     let p = patterns.find((x) => x.re.source === re.source);
     if (!p) patterns.push((p = { re, methods: new Set() }));
@@ -105,9 +113,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id).header('X-Request-Id', req.id);
+    if (req.raw.httpVersionMajor === 1 && req.raw.httpVersionMinor >= 1 && !req.headers.host) {
+      return sendError(req, reply, 400, ErrorCodes.BadRequest, 'an HTTP/1.1 request needs a Host header');
+    }
     if (!req.url.startsWith('/console') && !acceptsJson(req.headers.accept)) {
       return sendError(req, reply, 406, ErrorCodes.NotAcceptable, 'this API answers only application/json; the Accept header excludes it');
     }
+  });
+  // Path parameters and query values decode from percent escapes; a lone surrogate cannot
+  // arrive that way (it is not UTF-8), but a check here keeps every string of every request
+  // under the same rule as the JSON body, whatever the decoder does.
+  app.addHook('preValidation', async (req, reply) => {
+    const where = firstIllFormedString(req.params) ?? firstIllFormedString(req.query);
+    if (where !== undefined) return sendError(req, reply, 400, ErrorCodes.BadRequest, 'a path or query parameter holds a lone UTF-16 surrogate');
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req, reply);

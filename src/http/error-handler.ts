@@ -32,6 +32,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCodes.IdempotencyMismatch]: 409,
   [ErrorCodes.PreconditionFailed]: 412,
   [ErrorCodes.PayloadTooLarge]: 413,
+  [ErrorCodes.UriTooLong]: 414,
+  [ErrorCodes.HeadersTooLarge]: 431,
   [ErrorCodes.Internal]: 500,
   [ErrorCodes.NotImplemented]: 501,
   [ErrorCodes.Unavailable]: 503,
@@ -51,12 +53,13 @@ export function familyOf(url: string): ApiFamily {
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
-  503: 'Service Unavailable', 504: 'Gateway Timeout',
+  414: 'URI Too Long', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 const NOVA_KEYS: Record<number, string> = {
   400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'methodNotAllowed',
-  406: 'notAcceptable', 409: 'conflictingRequest', 412: 'preconditionFailed', 413: 'overLimit', 429: 'overLimit', 500: 'computeFault',
+  406: 'notAcceptable', 408: 'requestTimeout', 409: 'conflictingRequest', 412: 'preconditionFailed', 413: 'overLimit',
+  414: 'badRequest', 429: 'overLimit', 431: 'badRequest', 500: 'computeFault',
   501: 'notImplemented', 503: 'serviceUnavailable',
 };
 
@@ -67,6 +70,9 @@ export function errorBody(family: ApiFamily, status: number, code: ErrorCode, me
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  // Set here too, not only in the onRequest hook: errors the framework raises before any hook
+  // runs (bad URL, over-long parameter) still carry the id their body and log line quote.
+  reply.header('X-Openstack-Request-Id', req.id).header('X-Request-Id', req.id);
   if (status === 401 && familyOf(req.url) === 'identity') reply.header('WWW-Authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
   return reply.code(status).type('application/json').send(errorBody(familyOf(req.url), status, code, message, String(req.id)));
 }
@@ -103,22 +109,60 @@ function fromFastify(e: FastifyError): { status: number; code: ErrorCode; messag
 }
 
 /**
- * Node's HTTP server reports a request that never arrived in time (408) or is not HTTP at
- * all (400) before Fastify has a request; the answer is written on the raw socket, in the
- * DeH shape (the path is unknown or incomplete, so no family can be told apart).
+ * Node's HTTP server reports a request it cannot parse (or that never arrived in time) before
+ * Fastify has a request; the answer is written on the raw socket, through the same table and
+ * shapes, with a request id. The family comes from the path of the request line when the
+ * parser got that far (`rawPacket`); otherwise the DeH shape.
+ * - a method token llhttp does not know (`FOO`, `BREW`) → 501, as for a known method the
+ *   service implements nowhere (PROPFIND reaches the router and gets 501 there);
+ * - request line + headers beyond Node's limit → 431;
+ * - anything else that is not HTTP → 400; a stalled request → 408.
  */
-export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  const code = timeout ? ErrorCodes.RequestTimeout : ErrorCodes.BadRequest;
+  const path = requestLinePath(Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined);
+  // An unknown method is 501 only on an otherwise well-formed request line; `HELLO` alone is not HTTP.
+  const [code, message] = clientErrorOf(err.code === 'HPE_INVALID_METHOD' && path === undefined ? undefined : err.code);
   const status = STATUS_OF[code];
-  const message = timeout ? 'the request took too long to arrive' : 'the request is not valid HTTP';
-  const body = JSON.stringify(errorBody('deh', status, code, message, `req-${randomUUID()}`));
+  const requestId = `req-${randomUUID()}`;
+  const body = JSON.stringify(errorBody(path === undefined ? 'deh' : familyOf(path), status, code, message, requestId));
   if (socket.writable) {
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `X-Openstack-Request-Id: ${requestId}\r\nX-Request-Id: ${requestId}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   } else {
     socket.destroy();
+  }
+}
+
+function clientErrorOf(nodeCode: string | undefined): [ErrorCode, string] {
+  switch (nodeCode) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT': return [ErrorCodes.RequestTimeout, 'the request took too long to arrive'];
+    case 'HPE_INVALID_METHOD': return [ErrorCodes.NotImplemented, 'the request method is not implemented by this service'];
+    case 'HPE_HEADER_OVERFLOW': return [ErrorCodes.HeadersTooLarge, 'the request line and headers are larger than the service accepts'];
+    default: return [ErrorCodes.BadRequest, 'the request is not valid HTTP'];
+  }
+}
+
+/** The path of a well-formed `METHOD SP /path SP HTTP/x.y` line at the start of what the parser saw. */
+function requestLinePath(raw: Buffer | undefined): string | undefined {
+  if (!raw) return undefined;
+  const m = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} (\/[^ \r\n]*) HTTP\/\d\.\d\r?\n/.exec(raw.subarray(0, 8192).toString('latin1'));
+  return m ? m[1].split('?')[0] : undefined;
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors its router raises before a route or any hook runs.
+ * Answered through the same table and shapes as every other error.
+ */
+export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendError(req, reply, STATUS_OF[ErrorCodes.UriTooLong], ErrorCodes.UriTooLong, 'a path parameter is longer than the service accepts');
+  } else if (err.code === 'FST_ERR_BAD_URL') {
+    sendError(req, reply, 400, ErrorCodes.BadRequest, 'the path holds a malformed percent escape or bytes that are not UTF-8');
+  } else {
+    req.log.error({ err }, 'framework error');
+    sendError(req, reply, 500, ErrorCodes.Internal, `internal error; quote request id ${req.id} to the operator`);
   }
 }
 

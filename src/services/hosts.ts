@@ -61,7 +61,7 @@ export class HostsService {
   /** Host types offered in an AZ; [] for an AZ the service does not have. */
   hostTypesIn(az: string): { hostType: string; hostTypeName: string }[] {
     if (!this.opts.availabilityZones.includes(az)) return [];
-    const allowed = this.opts.azHostTypes[az];
+    const allowed = Object.hasOwn(this.opts.azHostTypes, az) ? this.opts.azHostTypes[az] : undefined;
     return HOST_TYPES.filter((t) => !allowed || allowed.includes(t.hostType)).map((t) => ({ hostType: t.hostType, hostTypeName: t.hostTypeName }));
   }
 

@@ -19,7 +19,7 @@ export async function runIdempotent<R>(
 ): Promise<Answer> {
   if (key.token === undefined) return present(await write());
   if (!CLIENT_TOKEN_RE.test(key.token)) throw new BadRequest('X-Client-Token must be 1 to 64 printable ASCII characters', ErrorCodes.InvalidParameter);
-  const requestHash = createHash('sha256').update(`${key.operation}\n${JSON.stringify(key.request)}`).digest('hex');
+  const requestHash = createHash('sha256').update(`${key.operation}\n${serialised(key.request)}`).digest('hex');
   const now = clock();
   const scope = {
     used: false,
@@ -37,5 +37,19 @@ export async function runIdempotent<R>(
       throw new Conflict(`IdempotentParameterMismatch: client token "${key.token}" was used for a different request`, ErrorCodes.IdempotencyMismatch);
     }
     return { status: e.stored.status, body: e.stored.body };
+  }
+}
+
+/**
+ * The request as stored text. The HTTP edge already refuses bodies nested deeper than a few
+ * dozen levels; this keeps a caller that skipped the edge from turning a stack overflow of
+ * JSON.stringify into a 500.
+ */
+function serialised(request: unknown): string {
+  try {
+    return JSON.stringify(request) ?? '';
+  } catch (e) {
+    if (e instanceof RangeError) throw new BadRequest('the request is nested too deeply to be stored for X-Client-Token replays');
+    throw e;
   }
 }

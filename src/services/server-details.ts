@@ -38,7 +38,8 @@ export class ServerDetails {
   /** @raises NotFound (server, or key not set — Nova answers 404 for both) */
   async deleteMetadataItem(caller: Caller, id: string, key: string): Promise<void> {
     await this.patch(caller, id, (s) => {
-      if (!(key in s.metadata)) throw new NotFound(`Metadata item was not found: ${key}`);
+      // Own keys only: `toString` or `__proto__` are not items unless a client set them.
+      if (!Object.hasOwn(s.metadata, key)) throw new NotFound(`Metadata item was not found: ${key}`);
       const { [key]: _gone, ...metadata } = s.metadata;
       return { metadata };
     });

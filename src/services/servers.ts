@@ -259,7 +259,8 @@ async function buildNics(tx: Executor, serverId: string, projectId: string, netw
 }
 
 export function addressesOf(nics: readonly Nic[]): Server['addresses'] {
-  const out: Server['addresses'] = {};
+  // Labels are client-chosen network ids: a prototype-less map, so `constructor` is a label.
+  const out: Server['addresses'] = Object.create(null);
   for (const n of nics) {
     (out[n.label] ??= []).push({ addr: n.addr, version: 4, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': n.mac });
   }

@@ -27,7 +27,9 @@ export const identityRepo = {
   },
   insertProject: (ex: Executor, row: ProjectRow) => ex.insertInto('projects').values(row).execute(),
   updateProject: (ex: Executor, id: string, patch: Partial<Pick<ProjectRow, 'name' | 'description' | 'enabled'>>) =>
-    ex.updateTable('projects').set(patch).where('id', '=', id).executeTakeFirst(),
+    isEmpty(patch)
+      ? ex.updateTable('projects').set((eb) => ({ id: eb.ref('id') })).where('id', '=', id).executeTakeFirst()
+      : ex.updateTable('projects').set(patch).where('id', '=', id).executeTakeFirst(),
   deleteProject: (ex: Executor, id: string) => ex.deleteFrom('projects').where('id', '=', id).executeTakeFirst(),
 
   userById: (ex: Executor, id: string) => ex.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -41,7 +43,9 @@ export const identityRepo = {
   },
   insertUser: (ex: Executor, row: Insertable<UsersTable>) => ex.insertInto('users').values(row).execute(),
   updateUser: (ex: Executor, id: string, patch: Partial<Pick<UserRow, 'name' | 'password_hash' | 'enabled' | 'default_project_id'>>) =>
-    ex.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst(),
+    isEmpty(patch)
+      ? ex.updateTable('users').set((eb) => ({ id: eb.ref('id') })).where('id', '=', id).executeTakeFirst()
+      : ex.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst(),
   deleteUser: (ex: Executor, id: string) => ex.deleteFrom('users').where('id', '=', id).executeTakeFirst(),
 
   roleById: (ex: Executor, id: string) => ex.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -83,3 +87,11 @@ export const identityRepo = {
   purgeExpiredTokens: (ex: Executor, now: string) => ex.deleteFrom('tokens').where('expires_at', '<', now).execute(),
   countDomains: async (ex: Executor) => Number((await ex.selectFrom('domains').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
 };
+
+/**
+ * A PATCH that changes no stored column is still an UPDATE of the row (`SET id = id`): SQL has
+ * no UPDATE with nothing to set, and the row count it answers tells 200 from 404.
+ */
+function isEmpty(patch: object): boolean {
+  return Object.values(patch).every((v) => v === undefined);
+}

@@ -107,6 +107,13 @@ for (const dialect of DIALECTS) {
       expectDehError(await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action: 'create' }), 400);
       expectDehError(await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action: 'create', tags: [{ key: 'k', value: 'v', extra: 1 }] }), 400);
       expectDehError(await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action: 'create', tags: [{ key: 'k', value: 1 }] }), 400);
+      // REF: value is mandatory on create; an empty string is a value.
+      const noValue = expectDehError(await action(p, id, 'create', [{ key: 'a', value: 'x' }, { key: 'k' }]), 400, 'DEH.0001');
+      assert.match(noValue.message, /tags\.1\.value/);
+      assert.deepEqual(await tagsOf(p, id), []);
+      assert.equal((await action(p, id, 'create', [{ key: 'empty', value: '' }])).statusCode, 204);
+      assert.deepEqual(await tagsOf(p, id), [{ key: 'empty', value: '' }]);
+      assert.equal((await action(p, id, 'delete', [{ key: 'empty' }])).statusCode, 204, 'delete without value stays allowed');
       assert.deepEqual(await tagsOf(p, id), []);
     });
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { STATUS_OF } from '../../src/http/error-handler.js';
-import { DIALECTS } from '../support/dialects.js';
+import { DIALECTS, type Dialect } from '../support/dialects.js';
 import { ADMIN_PASSWORD, allocate, buildTestApp, type TestApp } from '../support/app.js';
 import { COMPUTE_MISSING, createServerOn, expectDehError, expectKeystoneError, json } from '../support/deh.js';
 import { appOverUnreachableDatabase, deadPort } from '../support/faults.js';
@@ -36,6 +36,17 @@ function rawExchange(port: number, raw: string, limitMs: number): Promise<{ text
     s.on('close', () => { clearTimeout(timer); resolve({ text, ms: Date.now() - started }); });
     s.on('error', () => {});
   });
+}
+
+/** An app of its own on a free loopback port for the duration of `fn` (inject has no sockets). */
+async function withListener<T>(dialect: Dialect, fn: (port: number, t: TestApp) => Promise<T>): Promise<T> {
+  const t = await buildTestApp(dialect);
+  try {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    return await fn((t.app.server.address() as { port: number }).port, t);
+  } finally {
+    await t.close();
+  }
 }
 
 function parseRawResponse(text: string): { status: number; headers: Record<string, string>; body: string } {
@@ -88,6 +99,27 @@ for (const dialect of DIALECTS) {
         const p = await t.newProject();
         expectDehError(await t.deh(p, 'POST', '/dedicated-hosts', { ...ALLOC, quantity: 'two' }), 400, 'DEH.0001');
         expectDehError(await t.deh(p, 'GET', '/dedicated-hosts?limit=zero'), 400, 'DEH.0018');
+        const [id] = await allocate(t, p);
+        const raw = (payload: string | Buffer) => t.call('PUT', `/v1.0/${p.projectId}/dedicated-hosts/${id}`, { token: p.token, body: payload, headers: { 'content-type': 'application/json' } });
+        // A lone surrogate, as an escape and as (invalid UTF-8) bytes: refused, never stored as U+FFFD.
+        expectDehError(await raw('{"dedicated_host":{"name":"a\\ud800b"}}'), 400, 'DEH.0001');
+        expectDehError(await raw(Buffer.concat([Buffer.from('{"dedicated_host":{"name":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}}')])), 400, 'DEH.0001');
+        expectDehError(await raw(`{"dedicated_host":${'['.repeat(40)}${']'.repeat(40)}}`), 400, 'DEH.0001');
+        assert.equal(json(await t.deh(p, 'GET', `/dedicated-hosts/${id}`)).dedicated_host.name, 'h', 'nothing stored');
+        // Numbers past the database's integer range never reach SQL.
+        expectDehError(await t.deh(p, 'POST', '/dedicated-host-tags/resource_instances/action', { action: 'filter', offset: 1e30 }), 400, 'DEH.0001');
+        expectDehError(await t.deh(p, 'POST', '/dedicated-host-tags/resource_instances/action', { action: 'filter', limit: '99999999999999999999' }), 400, 'DEH.0001');
+        // Framework-raised: a malformed percent escape, in each family's shape with a request id.
+        const badUrl = expectDehError(await t.deh(p, 'GET', '/dedicated-hosts/%E0%A4%A'), 400, 'DEH.0001');
+        assert.match(badUrl.message, /percent escape/);
+        expectKeystoneError(await t.call('GET', '/v3/users/%ZZ', { token: t.admin.token }), 400);
+        // No Host header on HTTP/1.1: Node's own bare 400 replaced by ours.
+        await withListener(dialect, async (port) => {
+          const res = parseRawResponse((await rawExchange(port, 'GET /v1.0/x/dedicated-hosts HTTP/1.1\r\nConnection: close\r\n\r\n', 5_000)).text);
+          assert.equal(res.status, 400);
+          assert.equal(JSON.parse(res.body).error.code, 'DEH.0001');
+          assert.equal(JSON.parse(res.body).request_id, res.headers['x-request-id']);
+        });
       },
       401: async () => {
         const p = await t.newProject();
@@ -219,6 +251,39 @@ for (const dialect of DIALECTS) {
         for (const method of ['PROPFIND', 'MKCOL']) {
           expectDehError(await t.call(method, `/v1.0/${p.projectId}/dedicated-hosts`, { token: p.token }), 501, 'DEH.0501');
         }
+        // Method tokens Node's parser rejects before routing: 501 on the raw connection, in
+        // the family shape of the path, with a request id; a line that is not HTTP stays 400.
+        await withListener(dialect, async (port) => {
+          const ask = async (line: string) => parseRawResponse((await rawExchange(port, `${line}\r\nHost: a\r\nConnection: close\r\n\r\n`, 5_000)).text);
+          const deh = await ask('FOO /v1.0/p/dedicated-hosts HTTP/1.1');
+          assert.equal(deh.status, 501);
+          assert.equal(JSON.parse(deh.body).error.code, 'DEH.0501');
+          assert.equal(JSON.parse(deh.body).request_id, deh.headers['x-request-id']);
+          const ks = await ask('BREW /v3/users HTTP/1.1');
+          assert.equal(ks.status, 501);
+          assert.deepEqual(Object.keys(JSON.parse(ks.body).error).sort(), ['code', 'message', 'title']);
+          const nova = await ask('FOO /compute/v2.1/p/servers HTTP/1.1');
+          assert.equal(nova.status, 501);
+          assert.equal(JSON.parse(nova.body).notImplemented.code, 501);
+          assert.equal((await ask('HELLO')).status, 400);
+        });
+      },
+      414: async () => {
+        const p = await t.newProject();
+        const r = await t.deh(p, 'GET', `/dedicated-hosts/${'x'.repeat(600)}`);
+        expectDehError(r, 414, 'DEH.0417');
+        assert.equal(json(r).request_id, r.headers['x-request-id']);
+        const nova = await t.call('GET', `/compute/v2.1/${p.projectId}/servers/${'x'.repeat(600)}`, { token: p.token });
+        assert.equal(nova.statusCode, 414);
+        assert.equal(json(nova).badRequest.code, 414);
+      },
+      431: async () => {
+        await withListener(dialect, async (port) => {
+          const res = parseRawResponse((await rawExchange(port, `GET /v1.0/p/dedicated-hosts HTTP/1.1\r\nHost: a\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`, 5_000)).text);
+          assert.equal(res.status, 431);
+          assert.equal(JSON.parse(res.body).error.code, 'DEH.0418');
+          assert.equal(JSON.parse(res.body).request_id, res.headers['x-request-id']);
+        });
       },
       502: async () => {
         // The external Keystone (OPENDEH_KEYSTONE_URL) answers a token validation with something
@@ -284,6 +349,10 @@ for (const dialect of DIALECTS) {
       const mapped = new Set(Object.values(STATUS_OF));
       for (const c of LEFT_TO_PROXIES) assert.ok(!mapped.has(c), `${c} is mapped in STATUS_OF`);
       for (const c of REF_CODES.filter((x) => x >= 400 && !LEFT_TO_PROXIES.includes(x))) assert.ok(mapped.has(c), `${c} has no error code`);
+    });
+
+    test('every status of the error table has a case above that produces it', () => {
+      for (const status of new Set(Object.values(STATUS_OF))) assert.ok(String(status) in CASES, `no case for ${status}`);
     });
   });
 

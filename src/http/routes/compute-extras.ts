@@ -22,11 +22,11 @@ export function computeExtraRoutes(app: FastifyInstance, deps: ComputeDeps): voi
   }
   app.get<K>('/servers/:server_id/metadata/:key', async (req) => {
     const md = await deps.details.metadata(callerOf(req), req.params.server_id);
-    if (!(req.params.key in md)) throw new NotFound(`Metadata item was not found: ${req.params.key}`);
+    if (!Object.hasOwn(md, req.params.key)) throw new NotFound(`Metadata item was not found: ${req.params.key}`);
     return { meta: { [req.params.key]: md[req.params.key] } };
   });
   app.put<K & { Body: MetadataItemBody }>('/servers/:server_id/metadata/:key', { schema: { body: MetadataItemBody } }, async (req) => {
-    const value = req.body.meta[req.params.key];
+    const value = Object.hasOwn(req.body.meta, req.params.key) ? req.body.meta[req.params.key] : undefined;
     if (value === undefined) throw new BadRequest('Request body and URI mismatch', ErrorCodes.InvalidParameter);
     await deps.details.setMetadata(callerOf(req), req.params.server_id, { [req.params.key]: value }, false);
     return { meta: { [req.params.key]: value } };

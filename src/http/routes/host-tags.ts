@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { BadRequest } from '../../domain/errors.js';
 import type { HostsService } from '../../services/hosts.js';
 import { callerOf, requireProject } from '../auth.js';
 import { HostParams, ProjectParams, TagActionBody, TagQueryBody } from '../schemas/deh.js';
@@ -13,6 +14,10 @@ export function hostTagRoutes(app: FastifyInstance, hosts: HostsService): void {
 
   app.post<{ Params: HostParams; Body: TagActionBody }>('/dedicated-host-tags/:host_id/tags/action',
     { schema: { params: HostParams, body: TagActionBody }, preHandler: requireProject }, async (req, reply) => {
+      // REF: `value` is mandatory (an empty string is a value); on delete CONTRACT §2.9 lets it
+      // be absent (= any value of the key), as OSC's unset sends only what it knows.
+      const missing = req.body.action === 'create' ? req.body.tags.findIndex((t) => t.value === undefined) : -1;
+      if (missing >= 0) throw new BadRequest(`invalid body: "tags.${missing}.value" is required on create (an empty string is allowed)`);
       const tags = req.body.tags.map((t) => ({ key: t.key, value: t.value ?? '' }));
       await hosts.tagAction(callerOf(req), req.params.host_id, req.body.action, tags);
       return reply.code(204).send();

@@ -10,12 +10,13 @@ import { authenticate, callerOf } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import { intParam, one, type RawQuery } from '../query.js';
 import { Forbidden } from '../../domain/errors.js';
+import { Int } from '../schemas/common.js';
 
 // Operator endpoints outside the OTC API: health, metrics, quota changes, the audit trail.
 // They live under /opendeh/ so they can never clash with an OTC path.
 
 const FaultBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }, { additionalProperties: false });
-const QuotaBody = Type.Object({ hard_limit: Type.Integer({ minimum: -1 }) }, { additionalProperties: false });
+const QuotaBody = Type.Object({ hard_limit: Int({ minimum: -1 }) }, { additionalProperties: false });
 
 export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; tokens: TokenValidator; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
   const admin = async (req: FastifyRequest) => {

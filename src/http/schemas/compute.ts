@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox';
+import { DigitString, Int } from './common.js';
 
 // Request shapes of the compute APIs, as data. Liberal with every field Nova (2.1–2.60),
 // novaclient, openstacksdk and Terraform send (CONTRACT §5.1, §5.4), but each is typed, and
 // an unknown field is a 400 as in Nova (additionalProperties: false).
 
 const Str = (max = 255) => Type.String({ maxLength: max });
-const IntLike = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+$' })]);
+const IntLike = Type.Union([Int({ minimum: 0 }), DigitString()]);
 const Open = Type.Object({}, { additionalProperties: true });
 /** Nova checks user_data is base64; "" (Terraform's default) is valid base64. */
 const Base64 = Type.String({ maxLength: 65535, pattern: '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$' });
@@ -20,7 +21,7 @@ export const ServerCreateBody = Type.Object({
   server: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 255 }),
     imageRef: Type.Optional(Str()),
-    flavorRef: Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Integer()]),
+    flavorRef: Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Int()]),
     adminPass: Type.Optional(Str()),
     metadata: Type.Optional(Metadata),
     networks: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('none'), Type.Array(NetworkItem, { maxItems: 16 })])),
@@ -68,7 +69,7 @@ export const ServerActionBody = Type.Object({
   'os-stop': Type.Optional(Type.Null()),
   reboot: Type.Optional(Type.Object({ type: Type.Union([Type.Literal('SOFT'), Type.Literal('HARD')]) }, { additionalProperties: false })),
   resize: Type.Optional(Type.Object({
-    flavorRef: Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Integer()]),
+    flavorRef: Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Int()]),
     'OS-DCF:diskConfig': Type.Optional(Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')])),
   }, { additionalProperties: false })),
   confirmResize: Type.Optional(Type.Null()),
@@ -87,7 +88,7 @@ export type MetadataBody = Static<typeof MetadataBody>;
 export const MetadataItemBody = Type.Object({ meta: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Str(255), { minProperties: 1, maxProperties: 1 }) }, { additionalProperties: false });
 export type MetadataItemBody = Static<typeof MetadataItemBody>;
 
-const QuotaValue = Type.Integer({ minimum: -1 });
+const QuotaValue = Int({ minimum: -1 });
 export const QuotaSetBody = Type.Object({
   quota_set: Type.Object({
     instances: Type.Optional(QuotaValue), cores: Type.Optional(QuotaValue), ram: Type.Optional(QuotaValue),
@@ -112,7 +113,7 @@ export const EcsCreateBody = Type.Object({
       extra_dhcp_opts: Type.Optional(Type.Array(Open)), ipv6_enable: Type.Optional(Type.Boolean()), ipv6_bandwidth: Type.Optional(Open),
     }, { additionalProperties: false }), { minItems: 1, maxItems: 12 }),
     publicip: Type.Optional(Open),
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    count: Type.Optional(Int({ minimum: 1 })),
     isAutoRename: Type.Optional(Type.Boolean()),
     root_volume: Type.Optional(Open),
     data_volumes: Type.Optional(Type.Array(Open)),

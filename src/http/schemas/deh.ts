@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DigitString, Int } from './common.js';
 
 // Request shapes of the DeH API (REF), as data: validated at the edge with
 // additionalProperties:false so an unknown or misspelt field is a 400, not silently dropped.
@@ -13,7 +14,7 @@ export const AllocateBody = Type.Object({
   auto_placement: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
   availability_zone: Type.String({ minLength: 1, maxLength: 64 }),
   host_type: Type.String({ minLength: 1, maxLength: 64 }),
-  quantity: Type.Integer(),
+  quantity: Int(),
   tags: Type.Optional(Type.Array(TagSchema, { maxItems: 64 })),
 }, { additionalProperties: false });
 export type AllocateBody = Static<typeof AllocateBody>;
@@ -42,7 +43,7 @@ const TagCondition = Type.Object({
   // REF: optional; absent (like []) means any value of the key.
   values: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 10 })),
 }, { additionalProperties: false });
-const IntOrString = Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]);
+const IntOrString = Type.Union([Int(), DigitString()]);
 
 export const TagQueryBody = Type.Object({
   action: Type.Union([Type.Literal('filter'), Type.Literal('count')]),

@@ -9,7 +9,7 @@ import { novaServerView } from './nova-server-view.js';
 
 export function ecsServerView(s: Server, now: string, base: string, tags: readonly { key: string; value: string }[]) {
   const nova = novaServerView(s, now, base);
-  const addresses: Record<string, unknown[]> = {};
+  const addresses: Record<string, unknown[]> = Object.create(null); // client-chosen labels
   for (const n of s.networks) {
     (addresses[n.label] ??= []).push({
       version: '4', addr: n.addr, 'OS-EXT-IPS-MAC:mac_addr': n.mac, 'OS-EXT-IPS:port_id': n.portId, 'OS-EXT-IPS:type': 'fixed',

@@ -1,0 +1,86 @@
+import { BadRequest } from '../domain/errors.js';
+
+// The one JSON body parser of every route. Three things are refused here, at the edge, for
+// every body, before any schema or handler sees it:
+// - bytes that are not UTF-8 (a lone surrogate encoded as bytes, an overlong sequence):
+//   Node's default decoding would silently turn them into U+FFFD and store that;
+// - nesting deeper than MAX_JSON_DEPTH: V8 parses deep JSON, but every recursive consumer
+//   after it (schema validation, JSON.stringify of an idempotent answer) overflows the stack;
+// - a string or object key holding a lone UTF-16 surrogate written as a `\ud800` escape:
+//   PostgreSQL refuses it and SQLite stores U+FFFD, so the value read back would differ.
+
+/** No API of the service nests deeper than 8; Nova's open objects are flat maps in practice. */
+export const MAX_JSON_DEPTH = 32;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** `undefined` for an empty body (clients send Content-Type: application/json on body-less calls). */
+export function parseJsonBody(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw new BadRequest('the request body is not valid UTF-8');
+  }
+  text = text.trim();
+  if (text === '') return undefined;
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw new BadRequest(`the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BadRequest(`the request body is not valid JSON: ${(e as Error).message}`);
+  }
+  const bad = firstIllFormedString(value);
+  if (bad !== undefined) throw new BadRequest(`the request body holds a lone UTF-16 surrogate in ${bad}`);
+  return value;
+}
+
+/** Deepest bracket nesting of a JSON text, brackets inside strings not counted. O(n), no recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** A string holding an unpaired surrogate code unit cannot be stored or echoed faithfully. */
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+// Code units, not code points (no `u` flag): a high surrogate not followed by a low one, or a
+// low one not preceded by a high one. No repetition, so no backtracking on long strings.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Path (`$.a.b[2]`) of the first key or string value with a lone surrogate; iterative. */
+export function firstIllFormedString(root: unknown): string | undefined {
+  const stack: [unknown, string][] = [[root, '$']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!isWellFormed(v)) return path;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        if (!isWellFormed(k)) return `${path} (a key)`;
+        stack.push([(v as Record<string, unknown>)[k], `${path}.${k}`]);
+      }
+    }
+  }
+  return undefined;
+}
