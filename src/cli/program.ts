@@ -3,6 +3,7 @@ import { ApiError, ConnectionError, EndpointNotFound } from '../client/index.js'
 import { ConfigError } from '../config.js';
 import { registerAdminCommands, registerQuotaSet } from './admin-commands.js';
 import { registerHostCommands } from './host-commands.js';
+import { registerIamCommands } from './iam-commands.js';
 import { EXIT, Failure, UsageError, type Io } from './io.js';
 import { registerQuotaShow } from './quota-commands.js';
 import { registerServerCommands } from './server-commands.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerQuotaShow(quota, io);
   registerQuotaSet(quota, io);
   registerServerCommands(program, io);
+  registerIamCommands(program, io);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { ComputeClient } from './compute.js';
 import { DehClient } from './deh.js';
+import { IamClient } from './iam.js';
 import { login, resume, type LoginOptions, Session } from './session.js';
 
 // The typed client of OpenDeH, shared by the CLI (Node) and the console (browser: served
@@ -8,11 +9,14 @@ import { login, resume, type LoginOptions, Session } from './session.js';
 export { ApiError, ConnectionError, EndpointNotFound, parseErrorBody } from './errors.js';
 export { ComputeClient, type CreateServerRequest, type NovaServer } from './compute.js';
 export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
+export { IamClient, type AssignmentWire, type GrantActor, type GrantScope, type GroupWire, type PolicyInput, type RoleWire, type UserWire } from './iam.js';
 export { identityBase, login, resume, Session, type LoginOptions } from './session.js';
 
 export interface Client {
   readonly session: Session;
   readonly deh: DehClient;
+  /** Groups, grants and custom policies, at the catalog's `identity` endpoint. */
+  readonly iam: IamClient;
   /** Present when the token's catalog lists a `compute` service. */
   readonly compute?: ComputeClient;
 }
@@ -21,6 +25,7 @@ export function clientFor(session: Session): Client {
   return {
     session,
     deh: new DehClient(session),
+    iam: new IamClient(session),
     ...(session.hasService('compute') && { compute: new ComputeClient(session) }),
   };
 }
