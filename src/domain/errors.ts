@@ -68,6 +68,12 @@ export class Forbidden extends DomainError {
     super(code, message);
   }
 }
+/** The caller's policies do not allow the route's IAM action (CONTRACT §9.5). */
+export class PolicyDenied extends Forbidden {
+  constructor(readonly action: string) {
+    super(`Policy doesn't allow ${action} to be performed.`);
+  }
+}
 export class QuotaExceeded extends DomainError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(ErrorCodes.QuotaExceeded, message, details);

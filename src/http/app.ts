@@ -8,7 +8,9 @@ import type { TokenValidator } from '../services/token-validator.js';
 import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
-import { authenticate } from './auth.js';
+import { installAccessControl, requireRoutePolicies } from './access-control.js';
+import { Permissions } from '../services/permissions.js';
+import { permissionRoutes } from './routes/permissions.js';
 import { answerClientError, answerFrameworkError, familyOf, installErrorHandler, sendError } from './error-handler.js';
 import { firstIllFormedString, parseJsonBody } from './json-body.js';
 import { unboundedNumbers } from './schema-bounds.js';
@@ -47,6 +49,7 @@ export interface AppDeps {
   readonly requestTimeoutMs: number;
   readonly logger: FastifyBaseLogger | boolean;
   readonly metrics?: Metrics;
+  readonly permissions?: Permissions;
 }
 
 /** Methods the service implements somewhere; any other method is 501, a known one on the wrong path 405. */
@@ -82,6 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
   });
   installErrorHandler(app);
+  requireRoutePolicies(app);
+  const permissions = deps.permissions ?? new Permissions();
+  const tokens = deps.tokens ?? deps.identity;
   const metrics = deps.metrics ?? new Metrics();
   metrics.watchStore(deps.health.stats);
 
@@ -134,16 +140,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  const tokens = deps.tokens ?? deps.identity;
   if (deps.externalKeystoneUrl) {
     // With an external Keystone the embedded identity is not the identity: tokens, users,
     // projects and the catalog live there. Every identity path answers 404 in Keystone's shape,
     // naming where to authenticate, rather than issuing tokens nothing else would accept.
     const pointer = `identity is provided by the external Keystone at ${deps.externalKeystoneUrl}/v3; authenticate and read the catalog there`;
     app.addHook('onRequest', async (req) => {
-      if (familyOf(req.url) === 'identity') throw new NotFound(pointer);
+      if (familyOf(req) === 'identity') throw new NotFound(pointer);
     });
   }
+  installAccessControl(app, tokens, permissions);
 
   app.setNotFoundHandler((req, reply) => {
     if (!IMPLEMENTED.has(req.method)) {
@@ -170,18 +176,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const idem = new Idempotency(deps.clock);
   await app.register(async (deh) => {
-    // onRequest, not preHandler: an unauthenticated request is a 401 before its body is read
-    // or validated (keystonemiddleware's order), never a 400 that describes the schema.
-    deh.addHook('onRequest', authenticate(tokens));
     dedicatedHostRoutes(deh, deps.hosts, idem);
     hostTagRoutes(deh, deps.hosts);
     hostTypeAndQuotaRoutes(deh, deps.hosts);
     hostServerRoutes(deh, deps.hosts, deps.compute);
   }, { prefix: '/v1.0/:project_id' });
 
-  await computeRoutes(app, deps.compute, tokens, idem, deps.publicUrl);
-  imageRoutes(app, tokens, deps.compute.details, deps.publicUrl);
-  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, tokens, hosts: deps.hosts, metrics, audit: deps.audit });
+  await computeRoutes(app, deps.compute, idem, deps.publicUrl);
+  imageRoutes(app, deps.compute.details, deps.publicUrl);
+  permissionRoutes(app, permissions);
+  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, audit: deps.audit });
   await consoleRoutes(app);
   return app;
 }

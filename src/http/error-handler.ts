@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { DomainError, ErrorCodes, type ErrorCode } from '../domain/errors.js';
+import { DomainError, ErrorCodes, PolicyDenied, type ErrorCode } from '../domain/errors.js';
+import { familyOfPath, type Family } from './route-policy.js';
 
 // The ONLY place where an error becomes an HTTP status and a body.
 // One table maps domain codes to statuses; one function shapes the body for the API family
@@ -42,12 +43,11 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCodes.GatewayTimeout]: 504,
 };
 
-export type ApiFamily = 'deh' | 'identity' | 'compute';
+export type ApiFamily = Family;
 
-export function familyOf(url: string): ApiFamily {
-  if (url.startsWith('/identity') || url.startsWith('/v3')) return 'identity';
-  if (url.startsWith('/compute')) return 'compute';
-  return 'deh';
+/** The family of a request: its route's (route-policy.ts), or for an unmatched path, its leading segment. */
+export function familyOf(req: FastifyRequest): ApiFamily {
+  return req.routeOptions?.config?.policy?.family ?? familyOfPath(req.url);
 }
 
 const TITLES: Record<number, string> = {
@@ -73,8 +73,9 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, status: numb
   // Set here too, not only in the onRequest hook: errors the framework raises before any hook
   // runs (bad URL, over-long parameter) still carry the id their body and log line quote.
   reply.header('X-Openstack-Request-Id', req.id).header('X-Request-Id', req.id);
-  if (status === 401 && familyOf(req.url) === 'identity') reply.header('WWW-Authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
-  return reply.code(status).type('application/json').send(errorBody(familyOf(req.url), status, code, message, String(req.id)));
+  const family = familyOf(req);
+  if (status === 401 && family === 'identity') reply.header('WWW-Authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
+  return reply.code(status).type('application/json').send(errorBody(family, status, code, message, String(req.id)));
 }
 
 /** Fastify's own errors (validation, body parsing, limits) mapped to our codes. */
@@ -125,7 +126,7 @@ export function answerClientError(err: Error & { code?: string; rawPacket?: unkn
   const [code, message] = clientErrorOf(err.code === 'HPE_INVALID_METHOD' && path === undefined ? undefined : err.code);
   const status = STATUS_OF[code];
   const requestId = `req-${randomUUID()}`;
-  const body = JSON.stringify(errorBody(path === undefined ? 'deh' : familyOf(path), status, code, message, requestId));
+  const body = JSON.stringify(errorBody(path === undefined ? 'deh' : familyOfPath(path), status, code, message, requestId));
   if (socket.writable) {
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `X-Openstack-Request-Id: ${requestId}\r\nX-Request-Id: ${requestId}\r\n` +
@@ -172,7 +173,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       const status = STATUS_OF[err.code] ?? 500;
       if (status >= 500) req.log.error({ err, code: err.code }, 'service fault');
       if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
-      return sendError(req, reply, status, err.code, err.message);
+      // Keystone words a policy refusal its own way (CONTRACT §9.5); the others name the action as OTC IAM does.
+      const message = err instanceof PolicyDenied && familyOf(req) === 'identity'
+        ? `You are not authorized to perform the requested action: ${err.action}.` : err.message;
+      return sendError(req, reply, status, err.code, message);
     }
     const mapped = fromFastify(err);
     if (mapped) return sendError(req, reply, mapped.status, mapped.code, mapped.message);

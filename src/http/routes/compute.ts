@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputeQuotas } from '../../services/compute-quotas.js';
 import type { EcsJobs } from '../../services/ecs-jobs.js';
-import type { TokenValidator } from '../../services/token-validator.js';
 import type { ServerActions } from '../../services/server-actions.js';
 import type { ServerDetails } from '../../services/server-details.js';
 import type { ServersService } from '../../services/servers.js';
-import { authenticate, requireProject } from '../auth.js';
 import { MAX_VERSION, MIN_VERSION, microversionHook } from '../microversion.js';
 import { computeExtraRoutes } from './compute-extras.js';
 import { computeFlavorRoutes } from './compute-flavors.js';
@@ -32,7 +30,7 @@ const V21 = {
   id: 'v2.1', status: 'CURRENT', version: MAX_VERSION, min_version: MIN_VERSION, updated: '2013-07-23T11:33:21Z',
 };
 
-export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, tokens: TokenValidator, idem: Idempotency, publicUrl = ''): Promise<void> {
+export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, idem: Idempotency, publicUrl = ''): Promise<void> {
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/compute`;
   app.get('/compute', async (req) => ({ versions: [{ ...V21, links: [{ rel: 'self', href: `${root(req)}/v2.1/` }] }] }));
   app.get('/compute/v2.1', { onRequest: microversionHook }, async (req) => ({
@@ -45,8 +43,6 @@ export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, tok
 
   await app.register(async (nova) => {
     nova.addHook('onRequest', microversionHook);
-    nova.addHook('preHandler', authenticate(tokens));
-    nova.addHook('preHandler', requireProject);
     const base = (req: FastifyRequest) => `${root(req)}/v2.1/${(req.params as { project_id: string }).project_id}`;
     computeServerRoutes(nova, deps, idem, base);
     computeServerActionRoutes(nova, deps);
@@ -56,8 +52,6 @@ export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, tok
   }, { prefix: '/compute/v2.1/:project_id' });
 
   await app.register(async (ecs) => {
-    ecs.addHook('preHandler', authenticate(tokens));
-    ecs.addHook('preHandler', requireProject);
     ecsV1Routes(ecs, deps, idem, (req: FastifyRequest) => `${root(req)}/v1/${(req.params as { project_id: string }).project_id}`);
   }, { prefix: '/compute/v1/:project_id' });
 }

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest, ErrorCodes, Forbidden, NotFound } from '../../domain/errors.js';
 import { IMAGE_CATALOG, catalogImageById } from '../../domain/image-catalog.js';
 import { UUID_RE } from '../../domain/ids.js';
-import type { TokenValidator } from '../../services/token-validator.js';
 import type { ServerDetails } from '../../services/server-details.js';
-import { authenticate, callerOf } from '../auth.js';
+import { callerOf } from '../auth.js';
 import { intParam, one, type RawQuery } from '../query.js';
 import { catalogImageView, namedImageView, type ImageView } from '../views/image-view.js';
 
@@ -18,7 +17,7 @@ import { catalogImageView, namedImageView, type ImageView } from '../views/image
 /** Query keys with a meaning of their own; any other key filters on the property of that name, as Glance does. */
 const RESERVED = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'member_status', 'visibility', 'tag']);
 
-export function imageRoutes(app: FastifyInstance, tokens: TokenValidator, details: ServerDetails, publicUrl: string): void {
+export function imageRoutes(app: FastifyInstance, details: ServerDetails, publicUrl: string): void {
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/image`;
   const versions = (req: FastifyRequest) => ({ versions: [{ id: 'v2.9', status: 'CURRENT', links: [{ rel: 'self', href: `${root(req)}/v2/` }] }] });
   // Glance answers its version list with 300 Multiple Choices.
@@ -26,8 +25,7 @@ export function imageRoutes(app: FastifyInstance, tokens: TokenValidator, detail
   app.get('/image/v2', async (req) => versions(req));
 
   app.register(async (glance) => {
-    glance.addHook('preHandler', authenticate(tokens));
-    glance.addHook('preHandler', async (req) => {
+    glance.addHook('preValidation', async (req) => {
       if (!req.auth!.project) throw new Forbidden('a project-scoped token is required');
     });
     glance.get('/images', async (req) => {

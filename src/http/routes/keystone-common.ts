@@ -1,29 +1,16 @@
 import type { FastifyRequest } from 'fastify';
-import { Forbidden } from '../../domain/errors.js';
 import type { AuthContext, IdentityService } from '../../services/identity.js';
-import { authenticate } from '../auth.js';
 
 // What the Keystone/IAM route files share: the guard of the IAM admin calls and the domain
 // a caller acts in.
 
-/** Roles that carry every `iam:*` action (CONTRACT §9.4: secu_admin, Keystone admin, the owner). */
-const IAM_ROLES = new Set(['admin', 'secu_admin']);
-
-export function mayAdministerIam(ctx: AuthContext): boolean {
-  return ctx.isOwner || ctx.roles.some((r) => IAM_ROLES.has(r.name));
-}
-
 /**
- * Authenticates and requires IAM administration rights, answered Keystone-style (403
- * "You are not authorized to perform the requested action."). Works with project- and
- * domain-scoped tokens (OSC uses the first, Terraform the second).
+ * Marks an IAM admin call. The token and the route's `iam:*` permission are checked by the
+ * app-level hooks (http/access-control.ts, the row in http/route-policy.ts), for project- and
+ * domain-scoped tokens alike (OSC uses the first, Terraform the second); denied → Keystone's 403.
  */
-export function iamGuard(identity: IdentityService) {
-  const auth = authenticate(identity);
-  return async (req: FastifyRequest): Promise<void> => {
-    await auth(req);
-    if (!mayAdministerIam(req.auth!)) throw new Forbidden('You are not authorized to perform the requested action.');
-  };
+export function iamGuard(_identity?: IdentityService) {
+  return async (_req: FastifyRequest): Promise<void> => {};
 }
 
 /** The domain a caller administers: its token's domain, else its project's, else its own. */

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { BadRequest, Forbidden, NotFound } from '../../domain/errors.js';
+import { BadRequest, NotFound } from '../../domain/errors.js';
 import type { IdentityService } from '../../services/identity.js';
-import { callerDomain, iamGuard, mayAdministerIam } from './keystone-common.js';
+import { callerDomain, iamGuard } from './keystone-common.js';
 import { groupRoutes } from './keystone-groups.js';
 import { grantRoutes } from './keystone-grants.js';
-import { authenticate } from '../auth.js';
 import { one, type RawQuery } from '../query.js';
 import {
   domainView, listLinks, projectView, roleView, tokenView, userView, type CatalogOptions,
@@ -66,8 +65,9 @@ const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
 const ENABLED_VALUES = new Set([...TRUE_VALUES, 'false', '0', 'no', 'off']);
 
 export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, catalog: CatalogOptions): void {
-  const auth = authenticate(identity);
-  const admin = iamGuard(identity);
+  // Token and permission were checked by the app-level hooks (access-control.ts, route-policy.ts).
+  const auth = iamGuard();
+  const admin = iamGuard();
   const base = `${catalog.publicUrl}/identity/v3`;
 
   app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody } }, async (req, reply) => {
@@ -114,7 +114,6 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
     return reply.code(204).send();
   });
   app.get<{ Params: P }>('/users/:id/projects', { preHandler: auth }, async (req) => {
-    if (req.params.id !== req.auth!.user.id && !mayAdministerIam(req.auth!)) throw new Forbidden('You are not authorized to perform the requested action.');
     return { projects: (await identity.projectsOfUser(req.params.id)).map((p) => projectView(p, base)), links: listLinks(base, `users/${req.params.id}/projects`) };
   });
 
@@ -128,7 +127,6 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
     return { users: users.map((u) => userView(u, base)), links: listLinks(base, 'users') };
   });
   app.get<{ Params: P }>('/users/:id', { preHandler: auth }, async (req) => {
-    if (req.params.id !== req.auth!.user.id && !mayAdministerIam(req.auth!)) throw new Forbidden('You are not authorized to perform the requested action.');
     return { user: userView(await identity.getUser(req.params.id), base) };
   });
   app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody }, preHandler: admin }, async (req, reply) => {

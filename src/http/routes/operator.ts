@@ -3,10 +3,8 @@ import { Type, type Static } from 'typebox';
 import type { AuditService } from '../../services/audit.js';
 import type { HostsService } from '../../services/hosts.js';
 import type { HostHealth } from '../../services/host-health.js';
-import { IdentityService } from '../../services/identity.js';
 import type { HealthService } from '../../services/health.js';
-import type { TokenValidator } from '../../services/token-validator.js';
-import { authenticate, callerOf } from '../auth.js';
+import { callerOf } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import { intParam, one, type RawQuery } from '../query.js';
 import { Forbidden } from '../../domain/errors.js';
@@ -18,11 +16,10 @@ import { Int } from '../schemas/common.js';
 const FaultBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }, { additionalProperties: false });
 const QuotaBody = Type.Object({ hard_limit: Int({ minimum: -1 }) }, { additionalProperties: false });
 
-export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; tokens: TokenValidator; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+  // Token and permission (opendeh:* — the admin role) are checked by the app-level hooks.
   const admin = async (req: FastifyRequest) => {
-    await authenticate(d.tokens)(req);
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
-    IdentityService.requireAdmin(req.auth!);
   };
   app.get('/opendeh/healthz', async () => ({ status: 'ok' }));
   app.get('/opendeh/readyz', async () => {
