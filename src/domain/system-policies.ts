@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 //   gives a system policy the same id: scripts and docs may name it, seeding is idempotent.
 // * DeH contents are inferred from the user manual's table 2 (OTC does not publish them);
 //   ECS contents follow the ECS user manual's permissions page.
-// * Role-style policies (Version 1.0) hold only Allow statements. te_admin is "every service
+// * Role-style policies (Version 1.0) hold only Allow statements (readonly likewise names the
+//   services instead of `*`). te_admin is "every service
 //   except IAM": listed as the services OpenDeH serves rather than `*:*:*` plus a Deny of
 //   iam, because an explicit Deny wins across everything a user holds and would take IAM away
 //   from someone who also holds secu_admin (Keystone `admin` maps to exactly that pair).
@@ -90,8 +91,10 @@ export const SYSTEM_ROLES: readonly SystemRole[] = [
   },
   {
     name: 'readonly', displayName: 'Tenant Guest', kind: 'system_role', type: 'AA', catalog: 'BASE',
-    description: 'Tenant Guest (read-only access to all services).',
-    policy: allow('1.0', ['*:*:get*', '*:*:list*']),
+    description: 'Tenant Guest (read-only access to all services except IAM).',
+    // CONTRACT §9.3 writes it `*:*:get*`, `*:*:list*`; spelled per service so that it does not
+    // read IAM (users, groups, policies) or the operator API, as OTC's Tenant Guest does not.
+    policy: allow('1.0', NON_IAM_SERVICES.flatMap((s) => [`${s}:*:get*`, `${s}:*:list*`])),
   },
   {
     name: 'secu_admin', displayName: 'Security Administrator', kind: 'system_role', type: 'AX', catalog: 'IAM',
