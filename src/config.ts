@@ -1,3 +1,5 @@
+import type { Rate } from './domain/token-bucket.js';
+
 // Configuration: read once from the environment in main.ts, validated, frozen, passed down.
 // Every option has a default and a line of help (shown by `opendeh config`), and every bad
 // variable is named in one error so an operator fixes them all in one go.
@@ -47,7 +49,7 @@ export interface Config {
 }
 
 /** `count` events per `seconds`: a token bucket of `count` that refills in `seconds`. */
-export interface Rate { readonly count: number; readonly seconds: number }
+export type { Rate };
 
 interface Option<K extends keyof Config> {
   readonly env: string;

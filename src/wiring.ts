@@ -10,6 +10,7 @@ import { HostsService } from './services/hosts.js';
 import { IdentityService } from './services/identity.js';
 import { ExternalKeystone } from './services/external-keystone.js';
 import type { TokenValidator } from './services/token-validator.js';
+import { LoginThrottle, ProjectRateLimited, SourceRate } from './services/abuse-limits.js';
 import { ComputeQuotas } from './services/compute-quotas.js';
 import { EcsJobs } from './services/ecs-jobs.js';
 import { Placement } from './services/placement.js';
@@ -29,6 +30,8 @@ export interface Services {
   /** What the APIs authenticate with: `identity`, or `keystone` when OPENDEH_KEYSTONE_URL is set. */
   readonly tokens: TokenValidator;
   readonly keystone: ExternalKeystone | null;
+  /** Requests per source address (OPENDEH_RATE_SOURCE); null = off. */
+  readonly sourceRate: SourceRate | null;
   readonly hosts: HostsService;
   readonly servers: ServersService;
   readonly serverActions: ServerActions;
@@ -47,7 +50,8 @@ export async function openStore(config: Config, poolSize?: number): Promise<Stor
 }
 
 export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
-  const identity = new IdentityService(store, clock, { tokenTtlSeconds: config.tokenTtlSeconds });
+  const loginThrottle = new LoginThrottle(config.loginFailuresUser, config.loginFailuresSource, clock);
+  const identity = new IdentityService(store, clock, { tokenTtlSeconds: config.tokenTtlSeconds, ...(loginThrottle.enabled && { loginThrottle }) });
   const keystone = config.keystoneUrl ? new ExternalKeystone({
     url: config.keystoneUrl, serviceUser: config.keystoneServiceUser, servicePassword: config.keystoneServicePassword,
     serviceProject: config.keystoneServiceProject, serviceDomain: config.keystoneServiceDomain,
@@ -64,12 +68,15 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const serverActions = new ServerActions(servers);
   const serverDetails = new ServerDetails(servers);
   const ecsJobs = new EcsJobs(servers, serverActions);
-  return { store, identity, tokens: keystone ?? identity, keystone, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
+  const validator: TokenValidator = keystone ?? identity;
+  const tokens = config.rateProject ? new ProjectRateLimited(validator, config.rateProject, clock) : validator;
+  const sourceRate = config.rateSource ? new SourceRate(config.rateSource, clock) : null;
+  return { store, identity, tokens, keystone, sourceRate, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, tokens: s.tokens, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,

@@ -139,17 +139,21 @@ export async function startKeystone() {
   }
 }
 
-/** Stops the server started in `dir` (SIGTERM to its PID, SIGKILL after 5 s) and removes the directory. */
+/**
+ * Stops the server started in `dir` and removes the directory. gunicorn was started detached,
+ * so its PID is also its process group: SIGINT (gunicorn's quick shutdown) to that group reaches
+ * the master and its worker; SIGKILL to the group after 5 s if anything is still there.
+ */
 export async function stopKeystone(dir) {
   const pidFile = join(dir, 'server.pid');
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const alive = () => { try { process.kill(-pid, 0); return true; } catch { return false; } };
     if (pid > 0 && alive()) {
-      process.kill(pid, 'SIGTERM');
+      process.kill(-pid, 'SIGINT');
       const until = Date.now() + 5000;
-      while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      if (alive()) process.kill(pid, 'SIGKILL');
+      while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      if (alive()) process.kill(-pid, 'SIGKILL');
     }
   }
   if (dir.startsWith(join(tmpdir(), 'opendeh-keystone-'))) rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/time.js';
 import type { HostsService } from '../services/hosts.js';
 import type { IdentityService } from '../services/identity.js';
 import type { TokenValidator } from '../services/token-validator.js';
+import type { SourceRate } from '../services/abuse-limits.js';
 import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly tokens?: TokenValidator;
   /** Set when tokens come from an external Keystone: its root URL, shown to clients that ask the embedded one. */
   readonly externalKeystoneUrl?: string;
+  /** Requests per source address (abuse limit; absent = off). */
+  readonly sourceRate?: SourceRate;
   readonly hosts: HostsService;
   readonly audit: AuditService;
   readonly compute: ComputeDeps;
@@ -51,6 +54,9 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   readonly permissions?: Permissions;
 }
+
+/** Operator probes the per-source rate never counts. */
+const PROBES = new Set(['/opendeh/healthz', '/opendeh/readyz', '/metrics']);
 
 /** Methods the service implements somewhere; any other method is 501, a known one on the wrong path 405. */
 const IMPLEMENTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -133,6 +139,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const where = firstIllFormedString(req.params) ?? firstIllFormedString(req.query);
     if (where !== undefined) return sendError(req, reply, 400, ErrorCodes.BadRequest, 'a path or query parameter holds a lone UTF-16 surrogate');
   });
+  if (deps.sourceRate) {
+    // Before authentication, so a flood of bad tokens is cut off too. Health probes and
+    // metrics scrapes are the operator's, not a client's, and never count.
+    const limit = deps.sourceRate;
+    app.addHook('onRequest', async (req) => {
+      if (PROBES.has(req.url.split('?')[0])) return;
+      limit.hit(req.ip);
+    });
+  }
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req, reply);
     if (req.method !== 'GET' && req.method !== 'HEAD' && !req.url.startsWith('/identity') && !req.url.startsWith('/v3')) {

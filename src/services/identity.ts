@@ -10,6 +10,7 @@ import { IamAdmin } from './identity-iam.js';
 export type { DomainRow, ProjectRow, RoleRow, UserRow };
 import type { Executor, Store } from '../store/store.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import type { LoginThrottle } from './abuse-limits.js';
 
 // Keystone v3 subset: password and token authentication, project/domain scope, tokens that
 // expire and can be revoked, and the admin calls `openstack project|user|role …` make.
@@ -62,7 +63,11 @@ export const TOKEN_CACHE_MS = 5_000;
 const CACHE_MS = TOKEN_CACHE_MS;
 const CACHE_MAX = 10_000;
 
-export interface IdentityOptions { readonly tokenTtlSeconds: number }
+export interface IdentityOptions {
+  readonly tokenTtlSeconds: number;
+  /** Failed-password throttling (off when absent); see services/abuse-limits.ts. */
+  readonly loginThrottle?: LoginThrottle;
+}
 
 export class IdentityService {
   private readonly cache = new Map<string, { ctx: AuthContext; until: number }>();
@@ -106,16 +111,17 @@ export class IdentityService {
 
   /**
    * Issues a token. Raises Unauthorized for bad credentials or a scope the user has no role
-   * on (Keystone answers 401 for both), BadRequest for a malformed request.
+   * on (Keystone answers 401 for both), BadRequest for a malformed request, TooManyRequests
+   * while failed logins of that user name or from `source` (the client address) are throttled.
    */
-  async issueToken(req: AuthRequest): Promise<{ token: string; ctx: AuthContext }> {
+  async issueToken(req: AuthRequest, source?: string): Promise<{ token: string; ctx: AuthContext }> {
     let user: UserRow;
     let methods: string[];
     let inheritedExpiry: string | null = null;
     let inheritedAudit: string | null = null;
     if (req.methods.includes('password')) {
       if (!req.password) throw new BadRequest('password method named but no password given');
-      user = await this.checkPassword(req.password.user);
+      user = await this.checkPassword(req.password.user, source);
       methods = ['password'];
     } else if (req.methods.includes('token')) {
       if (!req.token?.id) throw new BadRequest('token method named but no token id given');
@@ -173,7 +179,12 @@ export class IdentityService {
     if (Number(r.numUpdatedRows) === 0) throw new NotFound('Could not find token.');
   }
 
-  private async checkPassword(u: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } }): Promise<UserRow> {
+  private async checkPassword(u: { id?: string; name?: string; password: string; domain?: { id?: string; name?: string } }, source?: string): Promise<UserRow> {
+    // Throttled by the user as claimed, before anything is looked up: an unknown name and a
+    // known one get the same answers, in the same time.
+    const throttle = this.opts.loginThrottle;
+    const claim = u.id ? `id:${u.id}` : `name:${u.domain?.id ? `id:${u.domain.id}` : `name:${u.domain?.name ?? ''}`}/${u.name ?? ''}`;
+    throttle?.check(claim, source);
     const user = await this.store.read(async (ex) => {
       if (u.id) return repo.userById(ex, u.id);
       if (!u.name) throw new BadRequest('user needs an id, or a name and a domain');
@@ -182,7 +193,10 @@ export class IdentityService {
     });
     // Verify even for an unknown user so the answer takes the same time either way.
     const ok = await verifyPassword(u.password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok || !user.enabled) throw new Unauthorized('The request you have made requires authentication.');
+    if (!user || !ok || !user.enabled) {
+      throttle?.failed(claim, source);
+      throw new Unauthorized('The request you have made requires authentication.');
+    }
     return user;
   }
 

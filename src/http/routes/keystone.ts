@@ -72,7 +72,7 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
 
   app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody } }, async (req, reply) => {
     const a = req.body.auth;
-    const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope });
+    const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope }, req.ip);
     const nocatalog = (req.query as RawQuery).nocatalog !== undefined;
     return reply.code(201).header('X-Subject-Token', token).send(tokenView(ctx, catalog, !nocatalog));
   });

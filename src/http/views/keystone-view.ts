@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CATALOG_SERVICES, serviceUrl } from '../../domain/catalog.js';
 import type { AuthContext } from '../../services/identity.js';
 import type { DomainRow, ProjectRow, RoleRow, UserRow } from '../../services/identity.js';
 import type { GroupRow } from '../../services/identity-iam.js';
@@ -25,14 +26,7 @@ function entry(type: string, name: string, url: string, region: string) {
 export function catalogFor(ctx: AuthContext, o: CatalogOptions) {
   const cat = [entry('identity', 'keystone', `${o.publicUrl}/identity/v3`, o.region)];
   if (ctx.project) {
-    const pid = ctx.project.id;
-    cat.push(
-      entry('deh', 'deh', `${o.publicUrl}/v1.0/${pid}`, o.region),
-      entry('compute', 'nova', `${o.publicUrl}/compute/v2.1/${pid}`, o.region),
-      entry('ecs', 'ecs', `${o.publicUrl}/compute/v1/${pid}`, o.region),
-      // openstackclient resolves `server create --image` through the image service (routes/images.ts).
-      entry('image', 'glance', `${o.publicUrl}/image`, o.region),
-    );
+    for (const s of CATALOG_SERVICES) cat.push(entry(s.type, s.name, serviceUrl(o.publicUrl, s, ctx.project.id), o.region));
   }
   return cat;
 }
