@@ -1,5 +1,6 @@
 // Runs every compiled test file with node's test runner. With OPENDEH_REQUIRE_PG=1 (set by
-// .ci/run) it also fails when no PostgreSQL suite ran, so a skipped engine can never pass CI.
+// .ci/run) it also fails when no PostgreSQL suite ran, so a skipped engine can never pass CI;
+// likewise OPENDEH_REQUIRE_KEYSTONE=1 and the real-Keystone suite ([keystone]).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { listFiles } from './list-files.mjs';
@@ -23,6 +24,14 @@ child.on('exit', (code) => {
       process.exit(1);
     }
     console.log(`postgres suites: ${pgOk} passed of ${pgAll}`);
+  }
+  if (process.env.OPENDEH_REQUIRE_KEYSTONE === '1' && (only.length === 0 || files.some((f) => f.includes('test/keystone/')))) {
+    const ksOk = (out.match(/^\s*ok \d+ - .*\[keystone\](?! # SKIP)/gm) ?? []).length;
+    if (ksOk === 0) {
+      console.error('FAIL: OPENDEH_REQUIRE_KEYSTONE=1 but the real-Keystone suite ([keystone]) did not pass');
+      process.exit(1);
+    }
+    console.log('real-Keystone suite: passed');
   }
   process.exit(code ?? 1);
 });

@@ -45,3 +45,31 @@ test('every option is documented', () => {
     assert.ok(o.help.length > 10, `${o.env} has help`);
   }
 });
+
+test('external Keystone: the URL loses a trailing /v3, the service password is required, timeouts and cache are bounded', () => {
+  const c = loadConfig({ OPENDEH_KEYSTONE_URL: 'http://ks.example:5000/v3/', OPENDEH_KEYSTONE_SERVICE_PASSWORD: 's' });
+  assert.equal(c.keystoneUrl, 'http://ks.example:5000');
+  assert.equal(c.keystoneServiceUser, 'opendeh');
+  assert.equal(c.keystoneServiceProject, 'service');
+  assert.equal(c.keystoneCacheSeconds, 30);
+  assert.equal(loadConfig({}).keystoneUrl, '', 'the embedded identity is the default');
+  assert.throws(() => loadConfig({ OPENDEH_KEYSTONE_URL: 'http://ks:5000' }), /OPENDEH_KEYSTONE_SERVICE_PASSWORD: required/);
+  assert.throws(() => loadConfig({ OPENDEH_KEYSTONE_URL: 'ftp://ks' }), /OPENDEH_KEYSTONE_URL/);
+  assert.throws(() => loadConfig({ OPENDEH_KEYSTONE_TIMEOUT_MS: '0' }), /OPENDEH_KEYSTONE_TIMEOUT_MS/);
+  assert.throws(() => loadConfig({ OPENDEH_KEYSTONE_CACHE_SECONDS: '-1' }), /OPENDEH_KEYSTONE_CACHE_SECONDS/);
+});
+
+test('abuse limits are off by default and read as COUNT/SECONDS', () => {
+  const off = loadConfig({});
+  assert.equal(off.rateProject, null);
+  assert.equal(off.rateSource, null);
+  assert.equal(off.loginFailuresUser, null);
+  assert.equal(off.loginFailuresSource, null);
+  const on = loadConfig({ OPENDEH_RATE_PROJECT: '100/1', OPENDEH_LOGIN_FAILURES_USER: ' 5 / 300 ', OPENDEH_RATE_SOURCE: 'off' });
+  assert.deepEqual(on.rateProject, { count: 100, seconds: 1 });
+  assert.deepEqual(on.loginFailuresUser, { count: 5, seconds: 300 });
+  assert.equal(on.rateSource, null);
+  for (const bad of ['100', '0/1', '5/0', 'ten/1', '1/100000']) {
+    assert.throws(() => loadConfig({ OPENDEH_RATE_PROJECT: bad }), /OPENDEH_RATE_PROJECT/, bad);
+  }
+});
