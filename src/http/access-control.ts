@@ -53,5 +53,6 @@ export function installAccessControl(app: FastifyInstance, tokens: TokenValidato
     const action = typeof p.action === 'string' ? p.action : p.action.fn({ params: req.params, body: req.body, userId: ctx.user.id });
     if (action === null) return;
     if (!permissions.check(ctx, action).allowed) throw new PolicyDenied(action);
+    if (p.operator && !ctx.isAdmin) throw new PolicyDenied(action);
   });
 }

@@ -39,6 +39,11 @@ export interface RoutePolicy {
   readonly family: Family;
   readonly trace?: TraceSpec;
   readonly own?: 'own' | 'own-or-admin';
+  /**
+   * The operator API: besides its permission, the caller must hold the `admin` role. Tenant
+   * policies use wildcards (`*:*:list*` of readonly) that would otherwise reach operator reads.
+   */
+  readonly operator?: true;
 }
 
 /** Any valid token; no permission is needed. */
@@ -87,6 +92,7 @@ const deh = (action: RoutePolicy['action'], trace?: string | TraceSpec): RoutePo
   action, family: 'deh',
   ...(trace && { trace: typeof trace === 'string' ? { name: trace, service: 'DEH', resourceType: 'dedicatedHosts' } : trace }),
 });
+const op = (action: string, trace?: string | TraceSpec): RoutePolicy => ({ ...deh(action, trace), operator: true });
 const nova = (action: RoutePolicy['action'], trace?: string): RoutePolicy => ({
   action, family: 'compute', ...(trace && { trace: { name: trace, service: 'ECS', resourceType: 'servers' } }),
 });
@@ -247,12 +253,12 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /opendeh/readyz': deh(null),
   'GET /metrics': deh(null),
 
-  // ---- operator API (cloud operator: only the `admin` role or an explicit opendeh:* grant) ----
+  // ---- operator API (cloud operator: the `admin` role, and its opendeh:* permission) ----
   'GET /opendeh/v1/permissions': deh(TOKEN),
-  'PUT /opendeh/v1/quotas/:tenant_id/:resource': deh('opendeh:quotas:update', { name: 'setQuota', service: 'DEH', resourceType: 'quotas' }),
-  'POST /opendeh/v1/hosts/:host_id/fault': deh('opendeh:dedicatedHosts:fault', 'faultDedicatedHost'),
-  'POST /opendeh/v1/hosts/:host_id/repair': deh('opendeh:dedicatedHosts:repair', 'repairDedicatedHost'),
-  'GET /opendeh/v1/audit': deh('opendeh:audit:list'),
+  'PUT /opendeh/v1/quotas/:tenant_id/:resource': op('opendeh:quotas:update', { name: 'setQuota', service: 'DEH', resourceType: 'quotas' }),
+  'POST /opendeh/v1/hosts/:host_id/fault': op('opendeh:dedicatedHosts:fault', 'faultDedicatedHost'),
+  'POST /opendeh/v1/hosts/:host_id/repair': op('opendeh:dedicatedHosts:repair', 'repairDedicatedHost'),
+  'GET /opendeh/v1/audit': op('opendeh:audit:list'),
 };
 
 /** The table's key of a registered route: HEAD is looked up as GET, /identity/v3… as /v3…, no trailing slash. */
@@ -274,6 +280,11 @@ export function allActions(): string[] {
     else if (p.action) for (const v of p.action.variants) out.add(v);
   }
   return [...out].sort();
+}
+
+/** Actions of the operator API: allowed only to callers with the `admin` role, whatever their policies say. */
+export function operatorActions(): Set<string> {
+  return new Set(Object.values(ROUTE_POLICY).filter((p) => p.operator && typeof p.action === 'string').map((p) => p.action as string));
 }
 
 /** The API family of a path that matched no route (404/405/501), from its leading segment. */

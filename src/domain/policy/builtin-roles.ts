@@ -1,30 +1,25 @@
-// Documents of the roles and system policies OpenDeH knows by name. The Keystone default roles
-// (admin, member, reader) are not OTC names; they map as CONTRACT §9.3 says: admin → every
-// action (te_admin + secu_admin, and the operator API), member → te_admin, reader → readonly.
-// A grant whose policy is null is looked up here by name; an unknown name allows nothing.
+import { SYSTEM_ROLES } from '../system-policies.js';
 
-/** Services a tenant administrator (te_admin) controls: all but IAM and the operator API. */
-const TENANT_SERVICES = ['deh', 'ecs', 'cts', 'ims', 'evs', 'vpc'];
+// Documents of grants that carry none: the Keystone default roles (admin, member, reader) are
+// not OTC names and map as CONTRACT §9.3 says — admin → every action (te_admin + secu_admin, and
+// the operator API), member → te_admin, reader → readonly; an OTC system role or policy named
+// without its document (an external Keystone's token) gets the one OpenDeH ships.
+// Any other name allows nothing.
 
-export const ROLE_DOCUMENTS: Readonly<Record<string, unknown>> = {
-  admin: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: ['*:*:*'] }] },
-  te_admin: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: TENANT_SERVICES.map((s) => `${s}:*:*`) }] },
-  readonly: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: TENANT_SERVICES.flatMap((s) => [`${s}:*:get*`, `${s}:*:list*`]) }] },
-  secu_admin: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: ['iam:*:*'] }] },
-  server_adm: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: ['ecs:*:*', 'evs:*:*', 'vpc:*:*', 'ims:*:*'] }] },
-};
+const BY_NAME = new Map<string, unknown>(SYSTEM_ROLES.map((r) => [r.name, r.policy]));
+const ALL = { Version: '1.0', Statement: [{ Effect: 'Allow', Action: ['*:*:*'] }] };
 
 /** Keystone's default role names and the OTC roles they stand for. */
 export const KEYSTONE_ROLE_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  admin: ['admin'],
   member: ['te_admin'],
   _member_: ['te_admin'],
   reader: ['readonly'],
 };
 
 export function documentsForRoleName(name: string): unknown[] {
+  if (name === 'admin') return [ALL];
   const alias = KEYSTONE_ROLE_ALIASES[name];
-  if (alias) return alias.map((n) => ROLE_DOCUMENTS[n]);
-  const doc = ROLE_DOCUMENTS[name];
+  if (alias) return alias.map((n) => BY_NAME.get(n)).filter((d) => d !== undefined);
+  const doc = BY_NAME.get(name);
   return doc ? [doc] : [];
 }

@@ -74,7 +74,8 @@ const concrete = fc.tuple(lowerWord, word, word).map(([s, t, o]) => `${s}:${t}:$
 /** A pattern derived from a segment: itself, `*`, a prefix + `*`, or a case change (type/op only). */
 const patternSegment = (seg: string, caseFree: boolean) => fc.oneof(
   fc.constant(seg), fc.constant('*'), fc.nat(seg.length).map((n) => `${seg.slice(0, n)}*`),
-  ...(caseFree ? [fc.constant(seg.toUpperCase()), fc.constant(seg.toLowerCase())] : []),
+  ...(caseFree ? [fc.constant(seg.toUpperCase()), fc.constant(seg.toLowerCase()),
+    fc.nat(seg.length).map((n) => `${seg.slice(0, n).toUpperCase()}*`), fc.nat(seg.length).map((n) => `*${seg.slice(n).toLowerCase()}`)] : []),
 );
 const patternFor = (action: string) => {
   const [s, t, o] = action.split(':');

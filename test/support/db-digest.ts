@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { TestApp } from './app.js';
+
+// A digest of every row the service keeps as state, to check that a refused request changed
+// nothing. Left out: the trails a refused request is allowed (or required) to leave — traces
+// and audit entries — and bookkeeping that is not state (tokens, idempotency records,
+// migration tables).
+
+const NOT_STATE = new Set(['audit', 'traces', 'tokens', 'idempotency', 'kysely_migration', 'kysely_migration_lock']);
+
+export async function stateDigest(t: TestApp): Promise<string> {
+  const db = t.services.store.db;
+  const tables = t.dialect === 'sqlite'
+    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)).rows.map((r) => r.name)
+    : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${t.schema} order by table_name`.execute(db)).rows.map((r) => r.name);
+  const h = createHash('sha256');
+  for (const name of tables.filter((n) => !NOT_STATE.has(n))) {
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    const lines = rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, String(r[k])]))).sort();
+    h.update(`${name}\n${lines.join('\n')}\n`);
+  }
+  return h.digest('hex');
+}
