@@ -41,6 +41,12 @@ export class IamClient {
   }
   private id = (s: string) => encodeURIComponent(s);
 
+  // ---- projects ----
+  /** Every project the token may list (the operator's tenant quota view). */
+  async listProjects(): Promise<{ id: string; name: string; domain_id: string }[]> {
+    return (await this.call<{ projects: { id: string; name: string; domain_id: string }[] }>('GET', `${this.v3}/projects`)).projects;
+  }
+
   // ---- groups ----
   async listGroups(name?: string): Promise<GroupWire[]> {
     return (await this.call<{ groups: GroupWire[] }>('GET', `${this.v3}/groups`, undefined, { name })).groups;

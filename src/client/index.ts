@@ -1,15 +1,17 @@
 import { ComputeClient } from './compute.js';
 import { DehClient } from './deh.js';
 import { IamClient } from './iam.js';
+import { OperatorClient } from './operator.js';
 import { login, resume, type LoginOptions, Session } from './session.js';
 
 // The typed client of OpenDeH, shared by the CLI (Node) and the console (browser: served
 // compiled from /console/client/). It imports only types from the server code.
 
 export { ApiError, ConnectionError, EndpointNotFound, parseErrorBody } from './errors.js';
-export { ComputeClient, type CreateServerRequest, type NovaServer } from './compute.js';
+export { ComputeClient, type CreateServerRequest, type FlavorWire, type NovaServer } from './compute.js';
 export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
 export { IamClient, type AssignmentWire, type GrantActor, type GrantScope, type GroupWire, type PolicyInput, type RoleWire, type UserWire } from './iam.js';
+export { OperatorClient } from './operator.js';
 export { identityBase, login, resume, Session, type LoginOptions } from './session.js';
 
 export interface Client {
@@ -17,6 +19,8 @@ export interface Client {
   readonly deh: DehClient;
   /** Groups, grants and custom policies, at the catalog's `identity` endpoint. */
   readonly iam: IamClient;
+  /** /opendeh/v1: the caller's permissions, and the operator calls (admin role). */
+  readonly operator: OperatorClient;
   /** Present when the token's catalog lists a `compute` service. */
   readonly compute?: ComputeClient;
 }
@@ -26,6 +30,7 @@ export function clientFor(session: Session): Client {
     session,
     deh: new DehClient(session),
     iam: new IamClient(session),
+    operator: new OperatorClient(session),
     ...(session.hasService('compute') && { compute: new ComputeClient(session) }),
   };
 }
