@@ -2,7 +2,7 @@
 // more ECSs of each flavor fit, rename, auto placement, tags, release) and "ECSs on the DeH".
 import { ctx, showView } from './context.js';
 import { $, act, capacity, gib, h, info, stateBadge, tagText } from './dom.js';
-import { TRANSITIONAL, ecsTab, openCreateEcs } from './ecs.js';
+import { TRANSITIONAL, ecsTab, ensureImages, openCreateEcs } from './ecs.js';
 import { ACTION, guard } from './permissions.js';
 import { loadQuota } from './quota.js';
 
@@ -19,7 +19,7 @@ export const reloadHost = () => render();
 
 async function render() {
   const id = current.id;
-  const [host, servers] = await Promise.all([ctx.client.deh.show(id), ctx.client.deh.servers(id)]);
+  const [host, servers] = await Promise.all([ctx.client.deh.show(id), ctx.client.deh.servers(id), ensureImages()]);
   if (id !== current.id) return; // another DeH was opened meanwhile
   const view = $('#detail-view');
   const tabButton = (key, label) => h('button', {
@@ -35,7 +35,8 @@ async function render() {
         h('button', { type: 'button', class: 'link back', text: '‹ Dedicated hosts', onclick: () => act(null, () => showView('hosts')) }),
         h('h2', {}, host.name, ' ', stateBadge(host.state)),
         h('div', { class: 'id', text: host.dedicated_host_id })),
-      h('div', { class: 'actions' }, create, release)),
+      // The ECS tab has its own Create button (the manual's "Create" above the list).
+      h('div', { class: 'actions' }, current.tab === 'basic' ? create : null, release)),
     h('div', { class: 'tabs', role: 'tablist' }, tabButton('basic', 'Basic information'), tabButton('ecss', `ECSs on the DeH (${servers.length})`)),
     h('section', { class: 'card', role: 'tabpanel', 'aria-labelledby': `tab-${current.tab}` },
       current.tab === 'basic' ? basic(host) : ecsTab(host, servers, render)),

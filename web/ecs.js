@@ -13,6 +13,15 @@ const STOPPED = 'SHUTOFF';
 /** States that settle by themselves; the tab re-reads while one is shown. */
 export const TRANSITIONAL = new Set(['BUILD', 'REBOOT', 'HARD_REBOOT', 'RESIZE', 'REVERT_RESIZE', 'MIGRATING']);
 
+/** Image id → name, from the image catalog (read once, if the user may list images). */
+const imageNames = new Map();
+let imagesRead = false;
+export async function ensureImages() {
+  if (imagesRead || !ctx.client.compute || !can('ims:images:list')) return;
+  imagesRead = true;
+  for (const i of await ctx.client.compute.images().catch(() => [])) imageNames.set(i.id, i.name);
+}
+
 /** Selected ECS ids of the DeH shown. */
 const selected = new Set();
 let selectedHost = null;
@@ -34,7 +43,7 @@ const OPS = {
 function stateReason(op, servers) {
   if (servers.length === 0) return 'Select one or more ECSs in the list first.';
   if (op.needs && servers.some((s) => s.status !== op.needs)) {
-    return servers.length === 1 ? op.rule : `${op.rule.replace('the ECS is', 'every selected ECS is')} (ECSs in a batch must be in the same state)`;
+    return servers.length === 1 ? op.rule : `${op.rule.replace('the ECS is', 'every selected ECS is').replace(/\.$/, '')} (ECSs in a batch must be in the same state).`;
   }
   return null;
 }
@@ -97,7 +106,7 @@ export function ecsTab(host, servers, reload) {
       h('td', {}, h('div', { class: 'name', text: s.name }), h('div', { class: 'id', text: s.id })),
       h('td', {}, serverBadge(s.status)),
       h('td', { text: s.flavor.id }),
-      h('td', { class: 'sub', text: s.image?.id || '—' }),
+      h('td', { class: 'sub', text: imageNames.get(s.image?.id) ?? (s.image?.id || '—') }),
       h('td', { text: addresses(s) }),
       h('td', { class: 'right ops' },
         op('start'), op('stop'), op('restart'),
