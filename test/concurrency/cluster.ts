@@ -51,24 +51,53 @@ async function waitReady(url: string, proc: ChildProcess, timeoutMs = 20_000): P
 
 const stderrOf = new WeakMap<ChildProcess, string>();
 
-/** Starts a cluster; a port taken between picking and binding it (another suite) is retried. */
-export async function startCluster(dialect: Dialect, env: Record<string, string> = {}): Promise<Cluster> {
+/**
+ * Starts a cluster; a port taken between picking and binding it (another suite) is retried.
+ * With `sharedDbUrl` (PostgreSQL) it joins that existing database instead of making one, and
+ * `destroy` leaves the database to its owner.
+ */
+export async function startCluster(dialect: Dialect, env: Record<string, string> = {}, sharedDbUrl?: string): Promise<Cluster> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startClusterOnce(dialect, env);
+      return await startClusterOnce(dialect, env, sharedDbUrl);
     } catch (e) {
       if (attempt >= 3 || !/EADDRINUSE/.test(String(e))) throw e;
     }
   }
 }
 
-async function startClusterOnce(dialect: Dialect, env: Record<string, string>): Promise<Cluster> {
+/**
+ * `count` separate server processes (one worker each, each on its own port) on one fresh
+ * PostgreSQL database, so a test can send a request to a chosen process: what a change made
+ * through one process does to the others. Started one after the other (the first migrates and
+ * bootstraps); `destroy` stops them all and drops the database.
+ */
+export async function startPeers(count: number, env: Record<string, string> = {}): Promise<{ readonly peers: Cluster[]; destroy(): Promise<void> }> {
+  const first = await startCluster('postgres', { ...env, OPENDEH_WORKERS: '1' });
+  const peers = [first];
+  try {
+    for (let i = 1; i < count; i++) peers.push(await startCluster('postgres', { ...env, OPENDEH_WORKERS: '1' }, first.dbUrl));
+  } catch (e) {
+    for (const p of peers.reverse()) await p.destroy();
+    throw e;
+  }
+  return {
+    peers,
+    async destroy() {
+      for (const p of [...peers].reverse()) await p.destroy(); // the first (owner of the database) last
+    },
+  };
+}
+
+async function startClusterOnce(dialect: Dialect, env: Record<string, string>, sharedDbUrl?: string): Promise<Cluster> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let dbUrl: string;
   let dataDir = '';
   let dropDb = async () => {};
-  if (dialect === 'postgres') {
+  if (dialect === 'postgres' && sharedDbUrl) {
+    dbUrl = sharedDbUrl;
+  } else if (dialect === 'postgres') {
     const name = `opendeh_cc_${process.pid}_${Date.now().toString(36)}`;
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
@@ -110,7 +139,7 @@ async function startClusterOnce(dialect: Dialect, env: Record<string, string>): 
       const done = new Promise((r) => cluster.proc.once('exit', r));
       cluster.proc.kill(hard ? 'SIGKILL' : 'SIGTERM');
       await done;
-      if (hard && dialect === 'postgres') {
+      if (hard && Number(childEnv.OPENDEH_WORKERS) > 1) {
         // SIGKILL of the primary leaves its workers orphaned; kill them too, as a crash would.
         for (const pid of await childPids(cluster.proc.pid!)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
       }
@@ -120,7 +149,7 @@ async function startClusterOnce(dialect: Dialect, env: Record<string, string>): 
       await waitReady(url, cluster.proc);
     },
     async serverPids() {
-      return dialect === 'postgres' ? childPids(cluster.proc.pid!) : [cluster.proc.pid!];
+      return Number(childEnv.OPENDEH_WORKERS) > 1 ? childPids(cluster.proc.pid!) : [cluster.proc.pid!];
     },
     async destroy() {
       await cluster.stop();
@@ -134,10 +163,11 @@ async function startClusterOnce(dialect: Dialect, env: Record<string, string>): 
     await cluster.destroy();
     throw e;
   }
-  if (dialect === 'postgres') {
+  const workers = Number(childEnv.OPENDEH_WORKERS);
+  if (workers > 1) {
     // Every worker must be listening before the load starts.
     const until = Date.now() + 20_000;
-    while ((await childPids(cluster.proc.pid!)).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while ((await childPids(cluster.proc.pid!)).length < workers && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   }
   return cluster;
 }
