@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+async function waitReady(url: string, proc: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${stderrOf.get(proc) ?? ''}`);
@@ -166,7 +166,7 @@ async function startClusterOnce(dialect: Dialect, env: Record<string, string>, s
   const workers = Number(childEnv.OPENDEH_WORKERS);
   if (workers > 1) {
     // Every worker must be listening before the load starts.
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 60_000;
     while ((await childPids(cluster.proc.pid!)).length < workers && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   }
   return cluster;

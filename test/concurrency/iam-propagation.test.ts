@@ -18,7 +18,7 @@ const FULL = systemRoleId('system_all_57');
 const MARGIN_MS = 1_500;
 const POLL_MS = 50;
 
-describe('IAM changes reach every process within the bound [postgres]', { skip: !PG_URL && 'OPENDEH_TEST_PG_URL not set', timeout: 120_000 }, () => {
+describe('IAM changes reach every process within the bound [postgres]', { skip: !PG_URL && 'OPENDEH_TEST_PG_URL not set', timeout: 240_000 }, () => {
   let destroy: () => Promise<void>;
   let peers: Cluster[];
   let admin: string;
