@@ -73,3 +73,32 @@ test('abuse limits are off by default and read as COUNT/SECONDS', () => {
     assert.throws(() => loadConfig({ OPENDEH_RATE_PROJECT: bad }), /OPENDEH_RATE_PROJECT/, bad);
   }
 });
+
+test('OPENDEH_POOL_FILE: read once, entries expanded, every problem named', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'opendeh-poolcfg-'));
+  try {
+    const file = (name: string, doc: unknown) => {
+      writeFileSync(join(dir, name), typeof doc === 'string' ? doc : JSON.stringify(doc));
+      return join(dir, name);
+    };
+    assert.deepEqual(loadConfig({}).pool, [], 'no file: no inventory');
+    const ok = file('ok.json', { physical_servers: [{ names: ['a-1', 'a-2'], availability_zone: 'eu-de-01', host_type: 'c4' }, { name: 'b-1', availability_zone: 'eu-de-02', host_type: 'm4' }] });
+    assert.deepEqual(loadConfig({ OPENDEH_POOL_FILE: ok }).pool, [
+      { name: 'a-1', availabilityZone: 'eu-de-01', hostType: 'c4' }, { name: 'a-2', availabilityZone: 'eu-de-01', hostType: 'c4' },
+      { name: 'b-1', availabilityZone: 'eu-de-02', hostType: 'm4' },
+    ]);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: join(dir, 'missing.json') }), /OPENDEH_POOL_FILE: cannot read/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('bad.json', '{') }), /OPENDEH_POOL_FILE: cannot read .* as JSON/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('shape.json', { servers: [] }) }), /expected \{"physical_servers"/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('type.json', { physical_servers: [{ name: 'x', availability_zone: 'eu-de-01', host_type: 'zz' }] }) }), /unknown host type "zz"/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('name.json', { physical_servers: [{ name: 'a b', availability_zone: 'eu-de-01', host_type: 'c4' }] }) }), /physical_servers\[0\]: physical server name/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('twice.json', { physical_servers: [{ names: ['x', 'x'], availability_zone: 'eu-de-01', host_type: 'c4' }] }) }), /"x" is listed twice/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: file('az.json', { physical_servers: [{ name: 'x', availability_zone: 'eu-nl-01', host_type: 'c4' }] }) }), /"x": availability zone "eu-nl-01" is not in OPENDEH_AZS/);
+    assert.throws(() => loadConfig({ OPENDEH_POOL_FILE: ok, OPENDEH_AZ_HOST_TYPES: 'eu-de-01=s3' }), /"a-1": host type c4 is not offered in eu-de-01/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

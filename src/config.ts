@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { HOST_TYPES_BY_NAME } from './domain/flavors.js';
+import { physicalNameProblem, type PhysicalServerSpec } from './domain/pool.js';
 import type { Rate } from './domain/token-bucket.js';
 
 // Configuration: read once from the environment in main.ts, validated, frozen, passed down.
@@ -46,6 +49,12 @@ export interface Config {
   readonly rateSource: Rate | null;
   readonly loginFailuresUser: Rate | null;
   readonly loginFailuresSource: Rate | null;
+  /** Physical servers declared by OPENDEH_POOL_FILE (empty: none declared by file). */
+  readonly pool: readonly PhysicalServerSpec[];
+  /** Seconds between two looks for recovery work (a DeH failed, inventory added). */
+  readonly recoveryPollSeconds: number;
+  /** Seconds a process holds a recovery job before another may take it over (after a crash). */
+  readonly recoveryLeaseSeconds: number;
 }
 
 /** `count` events per `seconds`: a token bucket of `count` that refills in `seconds`. */
@@ -115,6 +124,43 @@ const azTypes = (raw: string): Record<string, string[]> => {
   return out;
 };
 
+/**
+ * OPENDEH_POOL_FILE: a JSON file `{"physical_servers": [{"name": "sn-001", "availability_zone":
+ * "eu-de-01", "host_type": "c4"}, …]}`; an entry may carry `"names": [...]` instead of `name`.
+ * Read once here, at start-up.
+ */
+const poolFile = (raw: string): PhysicalServerSpec[] => {
+  if (raw.trim() === '') return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(raw.trim(), 'utf8'));
+  } catch (e) {
+    throw new BadValue(`cannot read ${raw.trim()} as JSON: ${(e as Error).message}`);
+  }
+  const entries = (doc as { physical_servers?: unknown })?.physical_servers;
+  if (!Array.isArray(entries)) throw new BadValue('expected {"physical_servers": [{"name", "availability_zone", "host_type"}, …]}');
+  const out: PhysicalServerSpec[] = [];
+  for (const [i, e] of entries.entries()) {
+    const o = (e ?? {}) as { name?: unknown; names?: unknown; availability_zone?: unknown; host_type?: unknown };
+    const names = o.names !== undefined ? o.names : [o.name];
+    if (!Array.isArray(names) || names.length === 0 || typeof o.availability_zone !== 'string' || typeof o.host_type !== 'string') {
+      throw new BadValue(`physical_servers[${i}]: needs "name" (or "names"), "availability_zone" and "host_type"`);
+    }
+    if (!HOST_TYPES_BY_NAME.has(o.host_type)) throw new BadValue(`physical_servers[${i}]: unknown host type "${o.host_type}"`);
+    for (const n of names) {
+      const problem = typeof n === 'string' ? physicalNameProblem(n) : 'a name must be a string';
+      if (problem) throw new BadValue(`physical_servers[${i}]: ${problem}`);
+      out.push({ name: n as string, availabilityZone: o.availability_zone, hostType: o.host_type });
+    }
+  }
+  const seen = new Set<string>();
+  for (const p of out) {
+    if (seen.has(p.name)) throw new BadValue(`physical server "${p.name}" is listed twice`);
+    seen.add(p.name);
+  }
+  return out;
+};
+
 const OPTIONS: { [K in keyof Config]: Option<K> } = {
   host: { env: 'OPENDEH_HOST', default: '127.0.0.1', help: 'Address to listen on', parse: nonEmpty },
   port: { env: 'OPENDEH_PORT', default: '8080', help: 'TCP port for every API (identity, DeH, compute) and the console', parse: int(0, 65535) },
@@ -179,6 +225,15 @@ const OPTIONS: { [K in keyof Config]: Option<K> } = {
   loginFailuresSource: {
     env: 'OPENDEH_LOGIN_FAILURES_SOURCE', default: '', help: 'Failed password logins per source address, COUNT/SECONDS (e.g. 20/300); beyond → 429; empty = off', parse: rate,
   },
+  pool: {
+    env: 'OPENDEH_POOL_FILE', default: '',
+    help: 'JSON file of physical servers per AZ and host type (docs/operations.md#physical-pool); added at start-up if not there yet. No inventory at all = unlimited DeHs',
+    parse: poolFile,
+  },
+  recoveryPollSeconds: { env: 'OPENDEH_RECOVERY_POLL_SECONDS', default: '2', help: 'Seconds between two looks for automatic-recovery work (docs/recovery.md)', parse: int(1, 3600) },
+  recoveryLeaseSeconds: {
+    env: 'OPENDEH_RECOVERY_LEASE_SECONDS', default: '30', help: 'Seconds a process holds a recovery job; a crashed holder\'s job is taken over after it', parse: int(1, 3600),
+  },
 };
 
 export class ConfigError extends Error {
@@ -207,6 +262,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     }
     if (c.keystoneUrl !== '' && c.keystoneServicePassword === '') {
       problems.push('OPENDEH_KEYSTONE_SERVICE_PASSWORD: required when OPENDEH_KEYSTONE_URL is set (the service user validates tokens)');
+    }
+    for (const p of c.pool) {
+      if (!c.availabilityZones.includes(p.availabilityZone)) problems.push(`OPENDEH_POOL_FILE: physical server "${p.name}": availability zone "${p.availabilityZone}" is not in OPENDEH_AZS`);
+      else if (Object.hasOwn(c.azHostTypes, p.availabilityZone) && !c.azHostTypes[p.availabilityZone].includes(p.hostType)) {
+        problems.push(`OPENDEH_POOL_FILE: physical server "${p.name}": host type ${p.hostType} is not offered in ${p.availabilityZone} (OPENDEH_AZ_HOST_TYPES)`);
+      }
+      if (problems.length > 5) break;
     }
     if (c.workers > 1 && c.databaseUrl === '') {
       problems.push('OPENDEH_WORKERS: more than one process needs OPENDEH_DATABASE_URL (PostgreSQL); the embedded SQLite store has a single writer');

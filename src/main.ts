@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Metrics } from './http/metrics.js';
-import { bootstrapAdmin, createApp, createServices, openStore } from './wiring.js';
+import { bootstrapAdmin, createApp, createServices, declareInventory, openStore } from './wiring.js';
 
 // The composition root and the only place with side effects: read config once, open the
 // store, bootstrap, listen, and shut down gracefully. With OPENDEH_WORKERS=N (PostgreSQL
@@ -13,7 +13,10 @@ export async function runServer(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     // Migrate and bootstrap once, before any worker serves.
     const store = await openStore(config, 2);
-    const generated = config.keystoneUrl ? null : await bootstrapAdmin(config, createServices(config, store));
+    const once = createServices(config, store);
+    const generated = config.keystoneUrl ? null : await bootstrapAdmin(config, once);
+    const declared = await declareInventory(config, once);
+    if (declared) log.info({ added: declared }, 'physical servers added from OPENDEH_POOL_FILE');
     await store.close();
     announce(config, generated, log);
     for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -34,7 +37,11 @@ export async function runServer(config: Config): Promise<void> {
   const started = performance.now();
   const store = await openStore(config);
   const services = createServices(config, store);
-  if (config.workers === 1) announce(config, config.keystoneUrl ? null : await bootstrapAdmin(config, services), log);
+  if (config.workers === 1) {
+    announce(config, config.keystoneUrl ? null : await bootstrapAdmin(config, services), log);
+    const declared = await declareInventory(config, services);
+    if (declared) log.info({ added: declared }, 'physical servers added from OPENDEH_POOL_FILE');
+  }
   const app = await createApp(config, services, log, new Metrics(true));
   await app.listen({ host: config.host, port: config.port });
   log.info({ url: config.publicUrl, engine: store.caps.engine, ms: Math.round(performance.now() - started) }, 'OpenDeH listening');

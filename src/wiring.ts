@@ -7,6 +7,7 @@ import { AuditService } from './services/audit.js';
 import { HealthService } from './services/health.js';
 import { HostHealth } from './services/host-health.js';
 import { HostsService } from './services/hosts.js';
+import { PoolService } from './services/pool.js';
 import { IdentityService } from './services/identity.js';
 import { ExternalKeystone } from './services/external-keystone.js';
 import type { TokenValidator } from './services/token-validator.js';
@@ -33,6 +34,10 @@ export interface Services {
   /** Requests per source address (OPENDEH_RATE_SOURCE); null = off. */
   readonly sourceRate: SourceRate | null;
   readonly hosts: HostsService;
+  /** The physical pool (unlimited until inventory is declared). */
+  readonly pool: PoolService;
+  /** Operator failure injection and repair. */
+  readonly hostHealth: HostHealth;
   readonly servers: ServersService;
   readonly serverActions: ServerActions;
   readonly serverDetails: ServerDetails;
@@ -57,10 +62,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     serviceProject: config.keystoneServiceProject, serviceDomain: config.keystoneServiceDomain,
     timeoutMs: config.keystoneTimeoutMs, cacheSeconds: config.keystoneCacheSeconds,
   }, clock) : null;
+  const pool = new PoolService(store, clock, { availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes });
   const hosts = new HostsService(store, clock, {
     availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes,
     defaultHostQuota: config.defaultHostQuota, releasedRetentionSeconds: config.releasedRetentionSeconds,
-  });
+  }, pool);
+  const hostHealth = new HostHealth(store, clock, pool);
   const placement = new Placement(clock, { strategy: config.placementStrategy, availabilityZones: config.availabilityZones });
   const computeQuotas = new ComputeQuotas(store, config.ecsQuota);
   const servers = new ServersService(store, clock, hosts,
@@ -71,18 +78,23 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const validator: TokenValidator = keystone ?? identity;
   const tokens = config.rateProject ? new ProjectRateLimited(validator, config.rateProject, clock) : validator;
   const sourceRate = config.rateSource ? new SourceRate(config.rateSource, clock) : null;
-  return { store, identity, tokens, keystone, sourceRate, hosts, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
+  return { store, identity, tokens, keystone, sourceRate, hosts, pool, hostHealth, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), hostHealth: new HostHealth(s.store, s.clock), identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: s.hostHealth, pool: s.pool, identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,
     publicUrl: config.publicUrl, region: config.region, bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs, logger, metrics,
   });
+}
+
+/** Declares the inventory of OPENDEH_POOL_FILE (new names only; idempotent). @returns how many were added */
+export async function declareInventory(config: Config, s: Services): Promise<number> {
+  return config.pool.length ? s.pool.declare(config.pool) : 0;
 }
 
 export async function bootstrapAdmin(config: Config, s: Services): Promise<string | null> {

@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { registerAdminCommands, registerQuotaSet } from './admin-commands.js';
 import { registerHostCommands } from './host-commands.js';
 import { registerIamCommands } from './iam-commands.js';
+import { registerPoolCommands } from './pool-commands.js';
 import { registerKeystoneCommands } from './keystone-commands.js';
 import { EXIT, Failure, UsageError, type Io } from './io.js';
 import { registerQuotaShow } from './quota-commands.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io): Command {
   registerQuotaShow(quota, io);
   registerQuotaSet(quota, io);
   registerServerCommands(program, io);
+  registerPoolCommands(program, io);
   registerIamCommands(program, io);
   registerKeystoneCommands(program, io);
   return program;

@@ -11,7 +11,7 @@ export { ApiError, ConnectionError, EndpointNotFound, parseErrorBody } from './e
 export { ComputeClient, type CreateServerRequest, type FlavorWire, type NovaServer } from './compute.js';
 export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
 export { IamClient, type AssignmentWire, type GrantActor, type GrantScope, type GroupWire, type PolicyInput, type RoleWire, type UserWire } from './iam.js';
-export { OperatorClient } from './operator.js';
+export { OperatorClient, type PhysicalServerInput, type PhysicalServerWire, type PoolCountWire } from './operator.js';
 export { identityBase, login, resume, Session, type LoginOptions } from './session.js';
 
 export interface Client {
@@ -19,7 +19,7 @@ export interface Client {
   readonly deh: DehClient;
   /** Groups, grants and custom policies, at the catalog's `identity` endpoint. */
   readonly iam: IamClient;
-  /** /opendeh/v1: the caller's permissions, and the operator calls (admin role). */
+  /** /opendeh/v1: the caller's permissions, and the operator calls (admin role), the physical pool among them. */
   readonly operator: OperatorClient;
   /** Present when the token's catalog lists a `compute` service. */
   readonly compute?: ComputeClient;

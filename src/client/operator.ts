@@ -1,8 +1,31 @@
 import type { Session } from './session.js';
-import { send } from './transport.js';
+import { send, type Query } from './transport.js';
 
 // OpenDeH's own API under /opendeh/v1 (not in the catalog: it sits on the server's origin,
-// beside the DeH endpoint): what the caller may do, and the operator calls of the admin role.
+// beside the DeH endpoint): what the caller may do, and the operator calls of the admin role,
+// among them the physical pool.
+
+export interface PhysicalServerWire {
+  readonly id: string;
+  readonly name: string;
+  readonly availability_zone: string;
+  readonly host_type: string;
+  readonly state: 'free' | 'allocated' | 'faulty' | 'retired';
+  readonly dedicated_host_id: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface PoolCountWire {
+  readonly availability_zone: string;
+  readonly host_type: string;
+  readonly free: number;
+  readonly allocated: number;
+  readonly faulty: number;
+  readonly retired: number;
+}
+
+export interface PhysicalServerInput { readonly name: string; readonly availability_zone: string; readonly host_type: string }
 
 export class OperatorClient {
   constructor(private readonly session: Session) {}
@@ -11,8 +34,8 @@ export class OperatorClient {
     return `${new URL(this.session.endpoint('deh')).origin}/opendeh/v1${path}`;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await send<T>(method, this.url(path), { token: this.session.token, body })).body;
+  private async call<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    return (await send<T>(method, this.url(path), { token: this.session.token, body, query })).body;
   }
 
   /** `{action: allowed}` for every IAM action of the route table, as the service decides it for this token. */
@@ -32,5 +55,23 @@ export class OperatorClient {
   /** A tenant's DeH quota of one host type (`-1` = unlimited). */
   async setQuota(tenantId: string, hostType: string, hardLimit: number): Promise<void> {
     await this.call('PUT', `/quotas/${encodeURIComponent(tenantId)}/${encodeURIComponent(hostType)}`, { hard_limit: hardLimit });
+  }
+
+  /** Physical pool counts per AZ and host type; `configured` false = no inventory, allocation unlimited. */
+  async pool(): Promise<{ configured: boolean; pool: PoolCountWire[] }> {
+    return this.call('GET', '/pool');
+  }
+
+  async physicalServers(q: { availability_zone?: string; host_type?: string; state?: string; limit?: number; marker?: string } = {}): Promise<PhysicalServerWire[]> {
+    return (await this.call<{ physical_servers: PhysicalServerWire[] }>('GET', '/pool/servers', undefined, { ...q })).physical_servers;
+  }
+
+  /** Adds physical servers, all or none. */
+  async addPhysicalServers(servers: readonly PhysicalServerInput[]): Promise<PhysicalServerWire[]> {
+    return (await this.call<{ physical_servers: PhysicalServerWire[] }>('POST', '/pool/servers', { physical_servers: servers })).physical_servers;
+  }
+
+  async retirePhysicalServer(name: string): Promise<PhysicalServerWire> {
+    return (await this.call<{ physical_server: PhysicalServerWire }>('POST', `/pool/servers/${encodeURIComponent(name)}/retire`)).physical_server;
   }
 }

@@ -31,6 +31,7 @@ export const ErrorCodes = {
   GatewayTimeout: 'DEH.0504', // the external Keystone did not answer in time
   UriTooLong: 'DEH.0417', // a path parameter longer than the router takes
   HeadersTooLarge: 'DEH.0418', // request line + headers beyond Node's header limit
+  InsufficientResources: 'DEH.0053', // the physical pool has too few free servers of the type in the AZ
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -87,6 +88,15 @@ export class Conflict extends DomainError {
 export class InsufficientCapacity extends DomainError {
   constructor(message: string) {
     super(ErrorCodes.InsufficientCapacity, message);
+  }
+}
+/**
+ * Too few free physical servers of a host type in an AZ for an allocation (the physical pool;
+ * nothing is allocated). 403 as the reference's allocate answers an insufficient resource.
+ */
+export class InsufficientResources extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCodes.InsufficientResources, message, details);
   }
 }
 export class InvalidState extends DomainError {

@@ -9,6 +9,7 @@ import type { SourceRate } from '../services/abuse-limits.js';
 import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
+import type { PoolService } from '../services/pool.js';
 import { installAccessControl, requireRoutePolicies } from './access-control.js';
 import { Permissions } from '../services/permissions.js';
 import { permissionRoutes } from './routes/permissions.js';
@@ -25,6 +26,7 @@ import { keystoneRoutes } from './routes/keystone.js';
 import { customRoleRoutes } from './routes/iam-custom-roles.js';
 import { versionRoutes } from './routes/versions.js';
 import { operatorRoutes } from './routes/operator.js';
+import { operatorPoolRoutes } from './routes/operator-pool.js';
 import { consoleRoutes } from './routes/console.js';
 import { computeRoutes, type ComputeDeps } from './routes/compute.js';
 import { imageRoutes } from './routes/images.js';
@@ -35,6 +37,7 @@ import { imageRoutes } from './routes/images.js';
 export interface AppDeps {
   readonly health: HealthService;
   readonly hostHealth: HostHealth;
+  readonly pool: PoolService;
   readonly identity: IdentityService;
   /** Who a token belongs to: the embedded identity (default) or an external Keystone. */
   readonly tokens?: TokenValidator;
@@ -201,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   imageRoutes(app, deps.compute.details, deps.publicUrl);
   permissionRoutes(app, permissions);
   operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, audit: deps.audit });
+  operatorPoolRoutes(app, deps.pool);
   await consoleRoutes(app);
   return app;
 }

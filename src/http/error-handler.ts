@@ -19,6 +19,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCodes.Unauthorized]: 401,
   [ErrorCodes.Forbidden]: 403,
   [ErrorCodes.QuotaExceeded]: 403,
+  [ErrorCodes.InsufficientResources]: 403,
   [ErrorCodes.FlavorNotAllowed]: 409,
   [ErrorCodes.NotFound]: 404,
   [ErrorCodes.HostTypeNotFound]: 404,

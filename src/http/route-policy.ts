@@ -259,6 +259,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /opendeh/v1/hosts/:host_id/fault': op('opendeh:dedicatedHosts:fault', 'faultDedicatedHost'),
   'POST /opendeh/v1/hosts/:host_id/repair': op('opendeh:dedicatedHosts:repair', 'repairDedicatedHost'),
   'GET /opendeh/v1/audit': op('opendeh:audit:list'),
+  // the physical pool (docs/operations.md#physical-pool)
+  'GET /opendeh/v1/pool': op('opendeh:pool:list'),
+  'GET /opendeh/v1/pool/servers': op('opendeh:pool:list'),
+  'POST /opendeh/v1/pool/servers': op('opendeh:pool:add', { name: 'addPhysicalServers', service: 'DEH', resourceType: 'physicalServers' }),
+  'POST /opendeh/v1/pool/servers/:name/retire': op('opendeh:pool:retire', { name: 'retirePhysicalServer', service: 'DEH', resourceType: 'physicalServers' }),
 };
 
 /** The table's key of a registered route: HEAD is looked up as GET, /identity/v3… as /v3…, no trailing slash. */

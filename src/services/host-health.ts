@@ -4,6 +4,7 @@ import { toStored, type Clock } from '../domain/time.js';
 import { hostRepo } from '../store/host-repo.js';
 import type { Store } from '../store/store.js';
 import type { Caller } from './hosts.js';
+import type { PoolService } from './pool.js';
 
 // Hardware failure, as an operator sees it: a DeH goes to `fault` (the reference's third
 // state) and every ECS on it goes to ERROR with a `fault` naming the cause — including one
@@ -13,7 +14,7 @@ import type { Caller } from './hosts.js';
 // Users of OpenDeH inject this to test how their automation handles a failed host.
 
 export class HostHealth {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly pool: PoolService) {}
 
   /** @raises Forbidden (not admin), NotFound, InvalidState (already in fault) */
   async markFault(caller: Caller, hostId: string, reason: string): Promise<{ failedServers: number }> {
@@ -28,6 +29,8 @@ export class HostHealth {
       const r = await tx.updateTable('servers')
         .set((eb) => ({ status: 'ERROR', task_state: null, power_state: 0, fault, updated_at: now, generation: eb('generation', '+', 1) }))
         .where('host_id', '=', h.id).where('deleted_at', 'is', null).executeTakeFirst();
+      // Its physical server leaves the pool.
+      await this.pool.hostFailed(tx, h.id);
       return { failedServers: Number(r.numUpdatedRows) };
     });
   }
@@ -40,6 +43,7 @@ export class HostHealth {
       if (!h || h.state === 'released') throw new NotFound(`DeH ${hostId} could not be found`);
       if (h.state !== 'fault') throw new InvalidState(`DeH ${hostId} is not in fault`);
       if (!(await hostRepo.casUpdate(tx, h.id, h.generation, { state: 'available', updated_at: toStored(this.clock()) }))) throw new ConcurrentUpdate();
+      await this.pool.hostRepaired(tx, h.id);
     });
   }
 }

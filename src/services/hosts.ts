@@ -9,6 +9,7 @@ import { hostRepo, type HostFilter } from '../store/host-repo.js';
 import { queryHostsByTags, type TagQueryRequest, type TagQueryResult } from './tag-query.js';
 import type { HostsTable } from '../store/tables.js';
 import type { Executor, Store } from '../store/store.js';
+import type { PoolService } from './pool.js';
 
 // DeH use cases: allocate, list, show, update, release, host types, quota, tags.
 // Every write is one transaction; quota and capacity are checked inside it.
@@ -55,19 +56,38 @@ export interface HostDetail { readonly host: Host; readonly instanceUuids: strin
 
 export const MAX_ALLOCATE_QUANTITY = 100;
 
+/** Host types offered in an AZ by configuration; [] for an AZ the service does not have. */
+export function offeredHostTypes(
+  opts: { availabilityZones: readonly string[]; azHostTypes: Readonly<Record<string, readonly string[]>> }, az: string,
+): { hostType: string; hostTypeName: string }[] {
+  if (!opts.availabilityZones.includes(az)) return [];
+  const allowed = Object.hasOwn(opts.azHostTypes, az) ? opts.azHostTypes[az] : undefined;
+  return HOST_TYPES.filter((t) => !allowed || allowed.includes(t.hostType)).map((t) => ({ hostType: t.hostType, hostTypeName: t.hostTypeName }));
+}
+
 export class HostsService {
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: HostsOptions) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: HostsOptions, private readonly pool: PoolService) {}
 
   /** Host types offered in an AZ; [] for an AZ the service does not have. */
   hostTypesIn(az: string): { hostType: string; hostTypeName: string }[] {
-    if (!this.opts.availabilityZones.includes(az)) return [];
-    const allowed = Object.hasOwn(this.opts.azHostTypes, az) ? this.opts.azHostTypes[az] : undefined;
-    return HOST_TYPES.filter((t) => !allowed || allowed.includes(t.hostType)).map((t) => ({ hostType: t.hostType, hostTypeName: t.hostTypeName }));
+    return offeredHostTypes(this.opts, az);
+  }
+
+  /**
+   * GET …/availability-zone/{az}/dedicated-host-types: the offered types that can still be
+   * allocated there — with a physical pool configured, those with a free server in the AZ.
+   */
+  async allocatableHostTypesIn(az: string): Promise<{ hostType: string; hostTypeName: string }[]> {
+    const offered = this.hostTypesIn(az);
+    if (offered.length === 0) return offered;
+    const ok = new Set(await this.pool.allocatable(az, offered.map((t) => t.hostType)));
+    return offered.filter((t) => ok.has(t.hostType));
   }
 
   /**
    * Allocates `quantity` DeHs, all or none.
-   * @raises BadRequest (unknown AZ, bad name/tags), NotFound (type not offered in the AZ), QuotaExceeded
+   * @raises BadRequest (unknown AZ, bad name/tags), NotFound (type not offered in the AZ), QuotaExceeded,
+   *         InsufficientResources (too few free physical servers)
    */
   async allocate(caller: Caller, req: AllocateRequest): Promise<string[]> {
     const problem = nameProblem(req.name);
@@ -106,6 +126,8 @@ export class HostsService {
         });
       }
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+      // One free physical server per DeH, in this transaction (all or none); unlimited without a pool.
+      await this.pool.claimFor(tx, req.availabilityZone, req.hostType, rows.map((r) => r.id));
       await hostRepo.insert(tx, rows);
       await hostRepo.insertTags(tx, rows.map((r) => r.id), req.tags);
       return rows.map((r) => r.id);
@@ -206,6 +228,8 @@ export class HostsService {
       const now = toStored(this.clock());
       const ok = await hostRepo.casUpdate(tx, id, h.generation, { state: 'released', released_at: now, updated_at: now });
       if (!ok) throw new ConcurrentUpdate();
+      // Its physical server goes back to the pool (a faulty one stays out of it).
+      await this.pool.hostReleased(tx, id);
     });
   }
 

@@ -14,6 +14,11 @@ export interface Capabilities {
   readonly multiProcess: boolean;
   /** `INSERT … ON CONFLICT` spelled the same on both, kept as a flag for future engines. */
   readonly onConflict: boolean;
+  /**
+   * `SELECT … FOR UPDATE SKIP LOCKED`: concurrent transactions take different free rows of a
+   * pool instead of queueing on the same ones (PostgreSQL). SQLite has one writer at a time.
+   */
+  readonly skipLocked: boolean;
 }
 
 export interface OpenedDb {
@@ -50,7 +55,7 @@ export function openDb(target: DbTarget): OpenedDb {
     pool.on('connect', (client) => client.on('error', () => {}));
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-      caps: { engine: 'postgres', multiProcess: true, onConflict: true },
+      caps: { engine: 'postgres', multiProcess: true, onConflict: true, skipLocked: true },
     };
   }
   const file = new BetterSqlite3(target.url);
@@ -61,7 +66,7 @@ export function openDb(target: DbTarget): OpenedDb {
   file.pragma('busy_timeout = 5000');
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) }),
-    caps: { engine: 'sqlite', multiProcess: false, onConflict: true },
+    caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false },
   };
 }
 

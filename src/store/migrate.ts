@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-fixed-ips.js';
 import * as m0004 from './migrations/0004-ecs-usage.js';
 import * as m0005 from './migrations/0005-host-type-index.js';
 import * as m0006 from './migrations/0006-iam.js';
+import * as m0008 from './migrations/0008-physical-pool.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -15,7 +16,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-ecs-usage': m0004,
   '0005-host-type-index': m0005,
   '0006-iam': m0006,
+  '0008-physical-pool': m0008,
 };
+
+// Migrations written in parallel (numbers handed out per change) may land in either order: a
+// database can have run 0008 before 0007 exists in the code. Kysely refuses that by default;
+// these migrations touch disjoint tables, so a late lower number is simply run when it appears.
+const ORDER = { allowUnorderedMigrations: true } as const;
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -25,7 +32,7 @@ class StaticProvider implements MigrationProvider {
 
 /** `schema` (PostgreSQL) keeps the migration bookkeeping beside the tables it describes. */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...ORDER, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -33,7 +40,7 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
 
 /** Migrates up (or down) to exactly `name`; for operators' rollbacks and migration tests. */
 export async function migrateTo(db: Kysely<any>, name: string, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...ORDER, ...(schema && { migrationTableSchema: schema }) });
   const { error } = await migrator.migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { PhysicalServerState } from '../domain/pool.js';
 
 /** A column with a database default: optional on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -74,6 +75,19 @@ export interface ComputeQuotasTable { project_id: string; resource: string; hard
 export interface FixedIpsTable { project_id: string; network: string; ip: string; ip_offset: number | null; server_id: string | null }
 export interface FixedIpCursorsTable { project_id: string; network: string; next_offset: number }
 
+/** The operator's inventory (migration 0008); host_id = the DeH it backs while allocated/faulty. */
+export interface PhysicalServersTable {
+  id: string; name: string; availability_zone: string; host_type: string; state: PhysicalServerState;
+  host_id: string | null; generation: number; created_at: string; updated_at: string;
+}
+export type RecoveryJobState = 'pending' | 'waiting' | 'done' | 'cancelled';
+/** Automatic recovery of one failed DeH; `snapshot` is JSON ({id, status, powerState}[]). */
+export interface RecoveryJobsTable {
+  id: string; host_id: string; project_id: string; availability_zone: string; host_type: string; state: RecoveryJobState;
+  snapshot: string; new_host_id: string | null; lease_owner: string | null; lease_until: string | null;
+  attempts: number; detail: string; created_at: string; updated_at: string;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -96,4 +110,6 @@ export interface Database {
   compute_quotas: ComputeQuotasTable;
   server_tags: ServerTagsTable;
   compute_jobs: ComputeJobsTable;
+  physical_servers: PhysicalServersTable;
+  recovery_jobs: RecoveryJobsTable;
 }

@@ -38,6 +38,22 @@ export async function checkInvariants(dbUrl: string): Promise<Violations> {
       const got = [Number(g.ecs_instances), Number(g.ecs_cores), Number(g.ecs_ram)];
       if (got.join() !== want.join()) problems.push(`project ${g.project_id}: recorded ECS usage ${got} ≠ counted ${want}`);
     }
+    // Physical pool: a server backs at most one DeH and a DeH at most one server; an allocated
+    // server backs a working DeH, a faulty one a failed (or released) one, a free one nothing.
+    const physical = await db.selectFrom('physical_servers').selectAll().execute();
+    const hostById = new Map(hosts.map((h) => [h.id, h]));
+    const backed = new Map<string, string>();
+    for (const p of physical) {
+      if (p.host_id !== null) {
+        if (backed.has(p.host_id)) problems.push(`host ${p.host_id}: backed by physical servers ${backed.get(p.host_id)} and ${p.name}`);
+        backed.set(p.host_id, p.name);
+      }
+      const h = p.host_id === null ? undefined : hostById.get(p.host_id);
+      if (p.state === 'free' && p.host_id !== null) problems.push(`physical ${p.name}: free but backs ${p.host_id}`);
+      if (p.state === 'allocated' && h?.state !== 'available') problems.push(`physical ${p.name}: allocated to ${p.host_id} in state ${h?.state ?? 'missing'}`);
+      if (p.state === 'allocated' && h && (h.availability_zone !== p.availability_zone || h.host_type !== p.host_type)) problems.push(`physical ${p.name}: backs a DeH of another AZ/type`);
+      if (p.state === 'faulty' && h && h.state === 'available') problems.push(`physical ${p.name}: faulty but its DeH ${h.id} is available`);
+    }
     const servers = await db.selectFrom('servers').select('id').where('deleted_at', 'is', null).execute();
     return { problems, hosts: hosts.length, servers: servers.length };
   } finally {

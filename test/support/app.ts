@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDb } from '../../src/store/dialects.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
-import { bootstrapAdmin, createApp, createServices, type Services } from '../../src/wiring.js';
+import { bootstrapAdmin, createApp, createServices, declareInventory, type Services } from '../../src/wiring.js';
 import { freshTarget, type Dialect } from './dialects.js';
 
 // buildTestApp: a real app on a real, empty database of its own (in-memory SQLite or a fresh
@@ -55,6 +55,7 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
   const clock = new TestClock();
   const services = createServices(config, store, clock.now);
   await bootstrapAdmin(config, services);
+  await declareInventory(config, services);
   const app = await createApp(config, services, false);
   await app.ready();
 

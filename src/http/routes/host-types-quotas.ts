@@ -7,7 +7,7 @@ import { one, type RawQuery } from '../query.js';
 
 export function hostTypeAndQuotaRoutes(app: FastifyInstance, hosts: HostsService): void {
   app.get<{ Params: { project_id: string; az: string } }>('/availability-zone/:az/dedicated-host-types', { preHandler: requireProject }, async (req) => ({
-    dedicated_host_types: hosts.hostTypesIn(req.params.az).map((t) => ({ host_type: t.hostType, host_type_name: t.hostTypeName })),
+    dedicated_host_types: (await hosts.allocatableHostTypesIn(req.params.az)).map((t) => ({ host_type: t.hostType, host_type_name: t.hostTypeName })),
   }));
 
   app.get<{ Params: { project_id: string; tenant_id: string } }>('/quota-sets/:tenant_id', { preHandler: requireProject }, async (req) => {

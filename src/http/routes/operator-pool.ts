@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { Forbidden } from '../../domain/errors.js';
+import { PHYSICAL_SERVER_STATES, type PhysicalServer, type PoolCount } from '../../domain/pool.js';
+import type { PoolService } from '../../services/pool.js';
+import { callerOf } from '../auth.js';
+import { enumParam, intParam, one, type RawQuery } from '../query.js';
+
+// Operator API of the physical pool (docs/operations.md#physical-pool): the inventory per AZ
+// and host type that DeH allocation and automatic recovery take servers from.
+//   GET  /opendeh/v1/pool                         counts per AZ and type (free, allocated, faulty, retired)
+//   GET  /opendeh/v1/pool/servers                 the servers (filters, keyset paging by name)
+//   POST /opendeh/v1/pool/servers                 add servers, all or none (201)
+//   POST /opendeh/v1/pool/servers/{name}/retire   take one out of service (200)
+
+const Spec = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  availability_zone: Type.String({ minLength: 1, maxLength: 64 }),
+  host_type: Type.String({ minLength: 1, maxLength: 32 }),
+}, { additionalProperties: false });
+const AddBody = Type.Object({ physical_servers: Type.Array(Spec, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+
+export function physicalServerView(p: PhysicalServer) {
+  return {
+    id: p.id, name: p.name, availability_zone: p.availabilityZone, host_type: p.hostType, state: p.state,
+    dedicated_host_id: p.hostId, created_at: p.createdAt, updated_at: p.updatedAt,
+  };
+}
+
+function countView(c: PoolCount) {
+  return { availability_zone: c.availabilityZone, host_type: c.hostType, free: c.free, allocated: c.allocated, faulty: c.faulty, retired: c.retired };
+}
+
+export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService): void {
+  // Token and permission (opendeh:pool:* — the admin role) are checked by the app-level hooks.
+  const admin = async (req: FastifyRequest) => {
+    if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
+  };
+  app.get('/opendeh/v1/pool', { preHandler: admin }, async (req) => {
+    const s = await pool.summary(callerOf(req));
+    return { configured: s.configured, pool: s.counts.map(countView) };
+  });
+  app.get('/opendeh/v1/pool/servers', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    const list = await pool.list(callerOf(req), {
+      availabilityZone: one(q, 'availability_zone'), hostType: one(q, 'host_type'),
+      state: enumParam('state', one(q, 'state'), PHYSICAL_SERVER_STATES),
+    }, { limit: intParam(q, 'limit', 1, 1000) ?? 1000, marker: one(q, 'marker') });
+    return { physical_servers: list.map(physicalServerView) };
+  });
+  app.post<{ Body: Static<typeof AddBody> }>('/opendeh/v1/pool/servers', { schema: { body: AddBody }, preHandler: admin }, async (req, reply) => {
+    const added = await pool.add(callerOf(req), req.body.physical_servers.map((s) => ({ name: s.name, availabilityZone: s.availability_zone, hostType: s.host_type })));
+    return reply.code(201).send({ physical_servers: added.map(physicalServerView) });
+  });
+  app.post<{ Params: { name: string } }>('/opendeh/v1/pool/servers/:name/retire', { preHandler: admin }, async (req) => {
+    return { physical_server: physicalServerView(await pool.retire(callerOf(req), req.params.name)) };
+  });
+}
