@@ -74,8 +74,8 @@ describe('external Keystone, a real one [keystone]', { skip: KEYSTONE_SKIP }, ()
       const deh = (token: string, method: 'GET' | 'POST', path: string, payload?: object) =>
         t.app.inject({ method, url: `/v1.0/${project.id}${path}`, headers: { 'x-auth-token': token }, ...(payload && { payload }) });
 
-      // TODO(issue 9): a todo until the permission evaluator (CONTRACT §9.3: reader → readonly) is on main.
-      test('Keystone\'s member writes and reads; its reader reads and is denied a write (403, nothing allocated)', { todo: 'reader → readonly needs the permission evaluator' }, async () => {
+      // CONTRACT §9.3: Keystone's roles feed the same evaluator (member → te_admin, reader → readonly).
+      test('Keystone\'s member writes and reads; its reader reads and is denied a write (403, nothing allocated)', async () => {
         const member = await ks.login(names.member, pw, { id: project.id });
         const made = await deh(member, 'POST', '/dedicated-hosts', ALLOC);
         assert.equal(made.statusCode, 200, made.body);
