@@ -1,15 +1,34 @@
 // The operator view (admin role only; hidden for everyone else): failure injection and
-// repair of any tenant's DeH, and tenant quotas. The physical pool (free / allocated / faulty
-// per AZ and type) has no operator API in this build yet: the section says so.
+// repair of any tenant's DeH, tenant quotas, and the physical pool (free / allocated / faulty
+// per AZ and type) where the build has its operator API; without it the section says so.
 import { ctx } from './context.js';
 import { $, act, block, h, info, stateBadge } from './dom.js';
-import { ACTION, guard } from './permissions.js';
+import { ACTION, can, guard } from './permissions.js';
 import { quotaRows } from './quota.js';
 
 const faults = { name: '', state: '', markers: [undefined], page: 0, size: 20 };
 
 export async function loadOperator() {
-  await Promise.all([loadFaultHosts(), loadTenants()]);
+  await Promise.all([loadPool(), loadFaultHosts(), loadTenants()]);
+}
+
+// ---- physical pool ----
+
+/** Counts per AZ and host type, when this build has the pool operator API (GET /opendeh/v1/pool). */
+async function loadPool() {
+  const box = $('#op-pool');
+  if (typeof ctx.client.operator.pool !== 'function' || !can('opendeh:pool:list')) return; // the page's text names the gap
+  const { configured, pool } = await ctx.client.operator.pool();
+  box.className = 'pool';
+  if (!configured) {
+    box.replaceChildren(h('p', { class: 'sub', text: 'No inventory is configured: allocation is unlimited up to each tenant\'s quota. Add physical servers with `opendeh pool add` or POST /opendeh/v1/pool/servers.' }));
+    return;
+  }
+  box.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { id: 'op-pool-table' },
+    h('thead', {}, h('tr', {}, ['AZ', 'Host type'].map((c) => h('th', { text: c })), ['Free', 'Allocated', 'Faulty', 'Retired'].map((c) => h('th', { class: 'num', text: c })))),
+    h('tbody', {}, pool.map((c) => h('tr', { 'data-key': `${c.availability_zone}/${c.host_type}` },
+      h('td', { text: c.availability_zone }), h('td', { text: c.host_type }),
+      [c.free, c.allocated, c.faulty, c.retired].map((n) => h('td', { class: 'num', text: n }))))))));
 }
 
 // ---- failure injection and repair ----
