@@ -14,8 +14,9 @@ import { installAccessControl, requireRoutePolicies } from './access-control.js'
 import { Permissions } from '../services/permissions.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { answerClientError, answerFrameworkError, familyOf, installErrorHandler, sendError } from './error-handler.js';
-import { firstIllFormedString, parseJsonBody } from './json-body.js';
+import { firstUnstorableString, parseJsonBody } from './json-body.js';
 import { unboundedNumbers } from './schema-bounds.js';
+import { recordRoutes } from './route-list.js';
 import { Metrics } from './metrics.js';
 import { dedicatedHostRoutes } from './routes/dedicated-hosts.js';
 import { hostTagRoutes } from './routes/host-tags.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   requireRoutePolicies(app);
+  recordRoutes(app);
   const permissions = deps.permissions ?? new Permissions();
   const tokens = deps.tokens ?? deps.identity;
   const metrics = deps.metrics ?? new Metrics();
@@ -135,12 +137,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendError(req, reply, 406, ErrorCodes.NotAcceptable, 'this API answers only application/json; the Accept header excludes it');
     }
   });
-  // Path parameters and query values decode from percent escapes; a lone surrogate cannot
-  // arrive that way (it is not UTF-8), but a check here keeps every string of every request
-  // under the same rule as the JSON body, whatever the decoder does.
+  // Path parameters and query values decode from percent escapes: `%00` is a NUL, which
+  // PostgreSQL cannot store or even compare (a 500 the fuzz suite found); a lone surrogate
+  // cannot arrive that way (it is not UTF-8), but the check keeps every string of every
+  // request under the same rule as the JSON body, whatever the decoder does.
   app.addHook('preValidation', async (req, reply) => {
-    const where = firstIllFormedString(req.params) ?? firstIllFormedString(req.query);
-    if (where !== undefined) return sendError(req, reply, 400, ErrorCodes.BadRequest, 'a path or query parameter holds a lone UTF-16 surrogate');
+    const bad = firstUnstorableString(req.params) ?? firstUnstorableString(req.query);
+    if (bad !== undefined) return sendError(req, reply, 400, ErrorCodes.BadRequest, `a path or query parameter holds ${bad.what}`);
   });
   if (deps.sourceRate) {
     // Before authentication, so a flood of bad tokens is cut off too. Health probes and

@@ -7,7 +7,10 @@ import { BadRequest } from '../domain/errors.js';
 // - nesting deeper than MAX_JSON_DEPTH: V8 parses deep JSON, but every recursive consumer
 //   after it (schema validation, JSON.stringify of an idempotent answer) overflows the stack;
 // - a string or object key holding a lone UTF-16 surrogate written as a `\ud800` escape:
-//   PostgreSQL refuses it and SQLite stores U+FFFD, so the value read back would differ.
+//   PostgreSQL refuses it and SQLite stores U+FFFD, so the value read back would differ;
+// - a string or object key holding NUL (`\u0000`): PostgreSQL's text cannot hold it (a
+//   driver error, i.e. a 500, found by the fuzz suite) and SQLite would store it, so the two
+//   engines would answer differently. No field of any API needs it.
 
 /** No API of the service nests deeper than 8; Nova's open objects are flat maps in practice. */
 export const MAX_JSON_DEPTH = 32;
@@ -32,8 +35,8 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch (e) {
     throw new BadRequest(`the request body is not valid JSON: ${(e as Error).message}`);
   }
-  const bad = firstIllFormedString(value);
-  if (bad !== undefined) throw new BadRequest(`the request body holds a lone UTF-16 surrogate in ${bad}`);
+  const bad = firstUnstorableString(value);
+  if (bad !== undefined) throw new BadRequest(`the request body holds ${bad.what} in ${bad.path}`);
   return value;
 }
 
@@ -58,26 +61,30 @@ export function nestingDepth(text: string): number {
   return max;
 }
 
-/** A string holding an unpaired surrogate code unit cannot be stored or echoed faithfully. */
-export function isWellFormed(s: string): boolean {
-  return !LONE_SURROGATE.test(s);
+/** Why a string cannot be stored and read back as sent on both engines; undefined when it can. */
+export function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'a NUL character';
+  if (LONE_SURROGATE.test(s)) return 'a lone UTF-16 surrogate';
+  return undefined;
 }
 // Code units, not code points (no `u` flag): a high surrogate not followed by a low one, or a
 // low one not preceded by a high one. No repetition, so no backtracking on long strings.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Path (`$.a.b[2]`) of the first key or string value with a lone surrogate; iterative. */
-export function firstIllFormedString(root: unknown): string | undefined {
+/** Path (`$.a.b[2]`) and reason of the first key or string value `unstorable` refuses; iterative. */
+export function firstUnstorableString(root: unknown): { path: string; what: string } | undefined {
   const stack: [unknown, string][] = [[root, '$']];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (!isWellFormed(v)) return path;
+      const what = unstorable(v);
+      if (what !== undefined) return { path, what };
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
     } else if (v !== null && typeof v === 'object') {
       for (const k of Object.keys(v)) {
-        if (!isWellFormed(k)) return `${path} (a key)`;
+        const what = unstorable(k);
+        if (what !== undefined) return { path: `${path} (a key)`, what };
         stack.push([(v as Record<string, unknown>)[k], `${path}.${k}`]);
       }
     }

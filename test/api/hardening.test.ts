@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { DIALECTS } from '../support/dialects.js';
 import { allocate, buildTestApp, type TestApp } from '../support/app.js';
 import { createServer, expectNovaError, nova, serverOn } from '../support/compute.js';
-import { expectKeystoneError, json } from '../support/deh.js';
+import { expectDehError, expectKeystoneError, json } from '../support/deh.js';
+import { stateDigest } from '../support/db-digest.js';
 
 // One regression test per defect class the black-box fuzz found (issue 11); the fuzz suite in
 // test/fuzz/ looks for the same classes over every route.
@@ -76,6 +77,33 @@ for (const dialect of DIALECTS) {
         assert.ok(Object.hasOwn(s.addresses, uuid), JSON.stringify(s.addresses));
         assert.ok(Array.isArray(s.addresses[uuid]));
       }
+    });
+
+    // Found by the fuzz suite (test/fuzz/): `%00` in a path parameter reached PostgreSQL, whose
+    // text cannot hold NUL → 500; SQLite stored it. Now one rule at the edge for every string
+    // of every request (path, query, body values and keys): 400 on both engines, nothing stored.
+    test('NUL in a path parameter, a query value, a body value or key → 400 in the family shape, nothing changed', async () => {
+      const p = await t.newProject();
+      const [host] = await allocate(t, p);
+      const before = await stateDigest(t);
+      const admin = { token: t.admin.token };
+      expectKeystoneError(await t.call('DELETE', '/identity/v3/users/%00', admin), 400);
+      expectKeystoneError(await t.call('GET', `/v3/users/a%00b`, admin), 400);
+      expectKeystoneError(await t.call('GET', '/v3/users?name=%00', admin), 400);
+      expectDehError(await t.deh(p, 'GET', '/dedicated-hosts/x%00'), 400);
+      expectDehError(await t.deh(p, 'GET', '/dedicated-hosts?name=a%00'), 400);
+      expectNovaError(await nova(t, p, 'GET', '/servers/metadata%00'), 400, 'badRequest');
+      const body = (text: string) => ({ token: p.token, body: text, headers: { 'content-type': 'application/json' } });
+      const put = await t.call('PUT', `/v1.0/${p.projectId}/dedicated-hosts/${host}`, body('{"dedicated_host":{"name":"a\\u0000b"}}'));
+      assert.match(expectDehError(put, 400).message, /NUL character in \$\.dedicated_host\.name/);
+      const key = await t.call('POST', `/v1.0/${p.projectId}/dedicated-host-tags/${host}/tags/action`, body('{"action":"create","tags":[{"key":"k\\u0000","value":"v"}]}'));
+      expectDehError(key, 400);
+      const user = await t.call('POST', '/v3/users', { ...admin, body: '{"user":{"name":"nul\\u0000user","domain_id":"default"}}', headers: { 'content-type': 'application/json' } });
+      expectKeystoneError(user, 400);
+      const meta = await t.call('POST', `/compute/v2.1/${p.projectId}/servers`, body('{"server":{"name":"vm","flavorRef":"c4.large.4","networks":"none","metadata":{"k\\u0000":"v"}}}'));
+      expectNovaError(meta, 400, 'badRequest', /NUL character/);
+      assert.equal(await stateDigest(t), before);
+      assert.equal(json(await t.deh(p, 'GET', `/dedicated-hosts/${host}`)).dedicated_host.name, 'h');
     });
   });
 }
