@@ -42,7 +42,9 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 async function waitHealthy(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // A deadline, not a count: on a loaded machine a cold start (tsc'd code, migrations) takes >10 s.
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${log()}`);
     try {
       if ((await fetch(`${url}/opendeh/healthz`)).ok) return;
