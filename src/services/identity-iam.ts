@@ -28,6 +28,11 @@ export interface AssignmentRow {
   readonly inheritedFrom?: string;
 }
 
+/** A name as Keystone's `?include_names` shows it; `domain` for users, groups and projects. */
+export interface NamedEntity { readonly id: string; readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
+/** Names of everything a list of assignments mentions, by kind and id. */
+export type AssignmentNames = Record<'role' | 'user' | 'group' | 'project' | 'domain', ReadonlyMap<string, NamedEntity>>;
+
 export interface AssignmentFilter {
   readonly userId?: string;
   readonly groupId?: string;
@@ -190,6 +195,35 @@ export class IamAdmin {
         if (f.domainId && !((r.scope.type === 'domain' || r.scope.type === 'inherited') && r.scope.id === f.domainId)) return false;
         return true;
       });
+    });
+  }
+
+  /**
+   * Keystone's `?include_names` (`openstack role assignment list --names` reads
+   * `role.name`, `user.name@user.domain.name`, `project.name@project.domain.name`, …).
+   */
+  async assignmentNames(rows: readonly AssignmentRow[]): Promise<AssignmentNames> {
+    return this.store.read(async (ex) => {
+      const out = { role: new Map(), user: new Map(), group: new Map(), project: new Map(), domain: new Map() } satisfies Record<keyof AssignmentNames, Map<string, NamedEntity>>;
+      const domain = async (id: string) => {
+        if (!out.domain.has(id)) out.domain.set(id, { id, name: (await identityRepo.domainById(ex, id))?.name ?? '' });
+        return { id, name: out.domain.get(id)!.name };
+      };
+      for (const r of rows) {
+        if (!out.role.has(r.roleId)) out.role.set(r.roleId, { id: r.roleId, name: (await identityRepo.roleById(ex, r.roleId))?.name ?? '' });
+        const a = r.actor;
+        if (!out[a.kind].has(a.id)) {
+          const row = a.kind === 'user' ? await identityRepo.userById(ex, a.id) : await iamRepo.groupById(ex, a.id);
+          out[a.kind].set(a.id, { id: a.id, name: row?.name ?? '', ...(row && { domain: await domain(row.domain_id) }) });
+        }
+        if (r.scope.type === 'project') {
+          if (!out.project.has(r.scope.id)) {
+            const p = await identityRepo.projectById(ex, r.scope.id);
+            out.project.set(r.scope.id, { id: r.scope.id, name: p?.name ?? '', ...(p && { domain: await domain(p.domain_id) }) });
+          }
+        } else await domain(r.scope.id);
+      }
+      return out;
     });
   }
 

@@ -127,6 +127,27 @@ for (const dialect of DIALECTS) {
       expectKeystoneError(await admin('GET', '/v3/role_assignments?scope.OS-INHERIT:inherited_to=domains'), 400);
     });
 
+    test('role_assignments?include_names names every role, actor and scope (openstack role assignment list --names)', async () => {
+      const p = await parts();
+      await admin('PUT', `/v3/groups/${p.group.id}/users/${p.user.id}`);
+      await admin('PUT', `/v3/projects/${p.project.id}/groups/${p.group.id}/roles/${CO}`);
+      await admin('PUT', `/v3/OS-INHERIT/domains/default/groups/${p.group.id}/roles/${CO}/inherited_to_projects`);
+      const dflt = { id: 'default', name: 'Default' };
+      const named = json(await admin('GET', `/v3/role_assignments?group.id=${p.group.id}&include_names=True`)).role_assignments;
+      assert.deepEqual(named.map((a: any) => [a.role, a.group, a.scope]).sort((x: any, y: any) => ('project' in x[2] ? 1 : 0) - ('project' in y[2] ? 1 : 0)), [
+        [{ id: CO, name: 'system_all_59' }, { id: p.group.id, name: p.group.name, domain: dflt }, { domain: dflt, 'OS-INHERIT:inherited_to': 'projects' }],
+        [{ id: CO, name: 'system_all_59' }, { id: p.group.id, name: p.group.name, domain: dflt }, { project: { id: p.project.id, name: p.project.name, domain: dflt } }],
+      ]);
+      const eff = json(await admin('GET', `/v3/role_assignments?effective&include_names=1&user.id=${p.user.id}&scope.project.id=${p.project.id}`)).role_assignments;
+      assert.equal(eff.length, 2);
+      for (const a of eff) assert.deepEqual(a.user, { id: p.user.id, name: p.user.name, domain: dflt });
+      // Without it (or with a false value) only ids, as before.
+      for (const q of ['', '&include_names=false', '&include_names=0']) {
+        const plain = json(await admin('GET', `/v3/role_assignments?group.id=${p.group.id}${q}`)).role_assignments;
+        for (const a of plain) assert.deepEqual([a.role, a.group], [{ id: CO }, { id: p.group.id }], q);
+      }
+    });
+
     test('users ?name=&enabled= and projects ?name= as Terraform data sources send them', async () => {
       const p = await parts();
       const found = json(await admin('GET', `/v3/users?name=${p.user.name}&enabled=true`)).users;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../../domain/errors.js';
-import type { Actor, AssignmentRow, Scope } from '../../services/identity-iam.js';
+import type { Actor, AssignmentNames, AssignmentRow, Scope } from '../../services/identity-iam.js';
 import type { IdentityService } from '../../services/identity.js';
 import { one, type RawQuery } from '../query.js';
 import { listLinks, roleView } from '../views/keystone-view.js';
@@ -61,7 +61,10 @@ export function grantRoutes(app: FastifyInstance, identity: IdentityService, bas
       projectId: one(q, 'scope.project.id'), domainId: one(q, 'scope.domain.id'),
       inheritedOnly: inheritedTo !== undefined, effective: q.effective !== undefined,
     });
-    return { role_assignments: rows.map((r) => assignmentView(r, base)), links: listLinks(base, 'role_assignments') };
+    // Keystone's boolean query: present and not "0"/"false" means yes.
+    const withNames = q.include_names !== undefined && !/^(0|false)$/i.test(one(q, 'include_names') ?? '');
+    const names = withNames ? await iam.assignmentNames(rows) : undefined;
+    return { role_assignments: rows.map((r) => assignmentView(r, base, names)), links: listLinks(base, 'role_assignments') };
   });
 }
 
@@ -72,16 +75,17 @@ function grantUrl(base: string, roleId: string, actor: Actor, scope: Scope): str
 }
 
 /** Keystone's assignment entity; an inherited grant carries `scope["OS-INHERIT:inherited_to"]`. */
-function assignmentView(r: AssignmentRow, base: string) {
-  const scope = r.scope.type === 'project' ? { project: { id: r.scope.id } }
-    : r.scope.type === 'domain' ? { domain: { id: r.scope.id } }
-      : { domain: { id: r.scope.id }, 'OS-INHERIT:inherited_to': 'projects' };
+function assignmentView(r: AssignmentRow, base: string, names?: AssignmentNames) {
+  const named = (kind: keyof AssignmentNames, id: string) => names?.[kind].get(id) ?? { id };
+  const scope = r.scope.type === 'project' ? { project: named('project', r.scope.id) }
+    : r.scope.type === 'domain' ? { domain: named('domain', r.scope.id) }
+      : { domain: named('domain', r.scope.id), 'OS-INHERIT:inherited_to': 'projects' };
   // With ?effective, the link names the grant the assignment comes from.
   const origin: Actor = r.viaGroup ? { kind: 'group', id: r.viaGroup } : r.actor;
   const originScope: Scope = r.inheritedFrom ? { type: 'inherited', id: r.inheritedFrom } : r.scope;
   return {
-    role: { id: r.roleId },
-    [r.actor.kind]: { id: r.actor.id },
+    role: named('role', r.roleId),
+    [r.actor.kind]: named(r.actor.kind, r.actor.id),
     scope,
     links: {
       assignment: grantUrl(base, r.roleId, origin, originScope),
