@@ -55,6 +55,8 @@ export interface Config {
   readonly recoveryPollSeconds: number;
   /** Seconds a process holds a recovery job before another may take it over (after a crash). */
   readonly recoveryLeaseSeconds: number;
+  /** Testing aid: milliseconds of pause per ECS a recovery moves (crash tests, demos). */
+  readonly recoveryStepDelayMs: number;
 }
 
 /** `count` events per `seconds`: a token bucket of `count` that refills in `seconds`. */
@@ -233,6 +235,9 @@ const OPTIONS: { [K in keyof Config]: Option<K> } = {
   recoveryPollSeconds: { env: 'OPENDEH_RECOVERY_POLL_SECONDS', default: '2', help: 'Seconds between two looks for automatic-recovery work (docs/recovery.md)', parse: int(1, 3600) },
   recoveryLeaseSeconds: {
     env: 'OPENDEH_RECOVERY_LEASE_SECONDS', default: '30', help: 'Seconds a process holds a recovery job; a crashed holder\'s job is taken over after it', parse: int(1, 3600),
+  },
+  recoveryStepDelayMs: {
+    env: 'OPENDEH_RECOVERY_STEP_DELAY_MS', default: '0', help: 'Testing aid: pause per ECS moved by a recovery, inside its transaction (to watch or crash one mid-way)', parse: int(0, 60_000),
   },
 };
 

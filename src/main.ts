@@ -17,6 +17,7 @@ export async function runServer(config: Config): Promise<void> {
     const generated = config.keystoneUrl ? null : await bootstrapAdmin(config, once);
     const declared = await declareInventory(config, once);
     if (declared) log.info({ added: declared }, 'physical servers added from OPENDEH_POOL_FILE');
+    await once.recovery.stop(); // the workers run recovery; the primary only declared inventory
     await store.close();
     announce(config, generated, log);
     for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -44,6 +45,8 @@ export async function runServer(config: Config): Promise<void> {
   }
   const app = await createApp(config, services, log, new Metrics(true));
   await app.listen({ host: config.host, port: config.port });
+  // Every serving process looks for recovery work; the job leases make each job run once.
+  services.recovery.start((o, m) => log.warn(o, m));
   log.info({ url: config.publicUrl, engine: store.caps.engine, ms: Math.round(performance.now() - started) }, 'OpenDeH listening');
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -53,6 +56,7 @@ export async function runServer(config: Config): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await services.recovery.stop();
     await services.audit.flush();
     await store.close();
     process.exit(0);

@@ -8,6 +8,7 @@ import { HealthService } from './services/health.js';
 import { HostHealth } from './services/host-health.js';
 import { HostsService } from './services/hosts.js';
 import { PoolService } from './services/pool.js';
+import { RecoveryService } from './services/recovery.js';
 import { IdentityService } from './services/identity.js';
 import { ExternalKeystone } from './services/external-keystone.js';
 import type { TokenValidator } from './services/token-validator.js';
@@ -38,6 +39,8 @@ export interface Services {
   readonly pool: PoolService;
   /** Operator failure injection and repair. */
   readonly hostHealth: HostHealth;
+  /** Automatic recovery of failed DeHs onto spares of the pool (main.ts starts its polling). */
+  readonly recovery: RecoveryService;
   readonly servers: ServersService;
   readonly serverActions: ServerActions;
   readonly serverDetails: ServerDetails;
@@ -67,8 +70,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     availabilityZones: config.availabilityZones, azHostTypes: config.azHostTypes,
     defaultHostQuota: config.defaultHostQuota, releasedRetentionSeconds: config.releasedRetentionSeconds,
   }, pool);
-  const hostHealth = new HostHealth(store, clock, pool);
   const placement = new Placement(clock, { strategy: config.placementStrategy, availabilityZones: config.availabilityZones });
+  const recovery = new RecoveryService(store, clock, placement, pool, {
+    leaseSeconds: config.recoveryLeaseSeconds, pollSeconds: config.recoveryPollSeconds,
+    serverBuildSeconds: config.serverBuildSeconds, stepDelayMs: config.recoveryStepDelayMs,
+  });
+  const hostHealth = new HostHealth(store, clock, pool, recovery);
   const computeQuotas = new ComputeQuotas(store, config.ecsQuota);
   const servers = new ServersService(store, clock, hosts,
     { serverBuildSeconds: config.serverBuildSeconds, availabilityZones: config.availabilityZones }, placement, computeQuotas);
@@ -78,12 +85,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const validator: TokenValidator = keystone ?? identity;
   const tokens = config.rateProject ? new ProjectRateLimited(validator, config.rateProject, clock) : validator;
   const sourceRate = config.rateSource ? new SourceRate(config.rateSource, clock) : null;
-  return { store, identity, tokens, keystone, sourceRate, hosts, pool, hostHealth, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
+  return { store, identity, tokens, keystone, sourceRate, hosts, pool, hostHealth, recovery, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), hostHealth: s.hostHealth, pool: s.pool, identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: s.hostHealth, pool: s.pool, recovery: s.recovery, identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,

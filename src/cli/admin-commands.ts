@@ -30,6 +30,7 @@ async function withServices<T>(config: Config, fn: (s: Services) => Promise<T>):
     if (e instanceof DomainError) throw new Failure(`${e.code} ${e.message}`);
     throw e;
   } finally {
+    await services.recovery.stop();
     await services.audit.flush();
     await store.close();
   }

@@ -22,7 +22,7 @@ const ALLOWED: Record<ServerAction, readonly ServerStatus[]> = {
 /** Nova's wording of the vm_state in its conflict messages. */
 const VM_STATE_WORD: Partial<Record<ServerStatus, string>> = {
   BUILD: 'building', ACTIVE: 'active', SHUTOFF: 'stopped', VERIFY_RESIZE: 'resized', REVERT_RESIZE: 'resized',
-  RESIZE: 'resizing', REBOOT: 'rebooting', HARD_REBOOT: 'rebooting', ERROR: 'error',
+  RESIZE: 'resizing', REBOOT: 'rebooting', HARD_REBOOT: 'rebooting', ERROR: 'error', MIGRATING: 'migrating',
 };
 
 export function isAllowed(action: ServerAction, status: ServerStatus): boolean {

@@ -66,7 +66,7 @@ export interface Server {
 type StatusFields = Pick<Server, 'status' | 'buildUntil' | 'taskState' | 'powerState'>;
 
 /** The status a transient status settles to once `buildUntil` has passed. */
-export function settledStatus(s: Pick<Server, 'status' | 'taskState' | 'powerState'>): ServerStatus {
+export function settledStatus(s: Pick<Server, 'status' | 'taskState' | 'powerState'> & { oldFlavorId?: string | null }): ServerStatus {
   switch (s.status) {
     case 'BUILD':
     case 'REBOOT':
@@ -78,6 +78,10 @@ export function settledStatus(s: Pick<Server, 'status' | 'taskState' | 'powerSta
       return s.taskState === 'migrating' ? 'SHUTOFF' : 'VERIFY_RESIZE';
     case 'REVERT_RESIZE':
       return s.powerState === PowerState.RUNNING ? 'ACTIVE' : 'SHUTOFF';
+    case 'MIGRATING':
+      // Automatic recovery moving the ECS off a failed DeH (services/recovery.ts): it ends in
+      // the status it had before the failure — waiting for a resize confirmation, running or stopped.
+      return s.oldFlavorId ? 'VERIFY_RESIZE' : s.powerState === PowerState.RUNNING ? 'ACTIVE' : 'SHUTOFF';
     default:
       return s.status;
   }

@@ -10,6 +10,7 @@ import type { AuditService } from '../services/audit.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
 import type { PoolService } from '../services/pool.js';
+import type { RecoveryService } from '../services/recovery.js';
 import { installAccessControl, requireRoutePolicies } from './access-control.js';
 import { Permissions } from '../services/permissions.js';
 import { permissionRoutes } from './routes/permissions.js';
@@ -39,6 +40,7 @@ export interface AppDeps {
   readonly health: HealthService;
   readonly hostHealth: HostHealth;
   readonly pool: PoolService;
+  readonly recovery: RecoveryService;
   readonly identity: IdentityService;
   /** Who a token belongs to: the embedded identity (default) or an external Keystone. */
   readonly tokens?: TokenValidator;
@@ -207,7 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   imageRoutes(app, deps.compute.details, deps.publicUrl);
   permissionRoutes(app, permissions);
   operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, audit: deps.audit });
-  operatorPoolRoutes(app, deps.pool);
+  operatorPoolRoutes(app, deps.pool, deps.recovery);
   await consoleRoutes(app);
   return app;
 }

@@ -264,6 +264,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /opendeh/v1/pool/servers': op('opendeh:pool:list'),
   'POST /opendeh/v1/pool/servers': op('opendeh:pool:add', { name: 'addPhysicalServers', service: 'DEH', resourceType: 'physicalServers' }),
   'POST /opendeh/v1/pool/servers/:name/retire': op('opendeh:pool:retire', { name: 'retirePhysicalServer', service: 'DEH', resourceType: 'physicalServers' }),
+  'GET /opendeh/v1/recoveries': op('opendeh:recoveries:list'),
 };
 
 /** The table's key of a registered route: HEAD is looked up as GET, /identity/v3… as /v3…, no trailing slash. */

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openDb } from '../../src/store/dialects.js';
+import type { Database } from '../../src/store/tables.js';
 
 // Invariants read straight from the database the servers write to, not through the API.
 
@@ -7,8 +8,17 @@ export interface Violations { readonly problems: string[]; readonly hosts: numbe
 
 export async function checkInvariants(dbUrl: string): Promise<Violations> {
   const { db } = openDb({ url: dbUrl, poolSize: 1 });
-  const problems: string[] = [];
   try {
+    return await checkDb(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The same checks on an open database (the in-process API tests pass their store's). */
+export async function checkDb(db: Kysely<Database>): Promise<Violations> {
+  const problems: string[] = [];
+  {
     const hosts = await db.selectFrom('hosts').selectAll().execute();
     const sums = await db.selectFrom('servers').select(['host_id',
       sql<number>`sum(vcpus)`.as('v'), sql<number>`sum(ram_mb)`.as('m'), sql<number>`count(*)`.as('n')])
@@ -56,8 +66,6 @@ export async function checkInvariants(dbUrl: string): Promise<Violations> {
     }
     const servers = await db.selectFrom('servers').select('id').where('deleted_at', 'is', null).execute();
     return { problems, hosts: hosts.length, servers: servers.length };
-  } finally {
-    await db.destroy();
   }
 }
 

@@ -89,6 +89,7 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
     deh: (p, method, path, body, headers) => call(method, `/v1.0/${p.projectId}${path}`, { token: p.token, body, headers }),
     close: async () => {
       await app.close();
+      await services.recovery.stop();
       await services.audit.flush();
       await store.close();
       await target.drop();

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { Forbidden } from '../../domain/errors.js';
 import { PHYSICAL_SERVER_STATES, type PhysicalServer, type PoolCount } from '../../domain/pool.js';
 import type { PoolService } from '../../services/pool.js';
+import type { RecoveryJob, RecoveryService } from '../../services/recovery.js';
 import { callerOf } from '../auth.js';
 import { enumParam, intParam, one, type RawQuery } from '../query.js';
 
@@ -12,6 +13,7 @@ import { enumParam, intParam, one, type RawQuery } from '../query.js';
 //   GET  /opendeh/v1/pool/servers                 the servers (filters, keyset paging by name)
 //   POST /opendeh/v1/pool/servers                 add servers, all or none (201)
 //   POST /opendeh/v1/pool/servers/{name}/retire   take one out of service (200)
+//   GET  /opendeh/v1/recoveries                   automatic recovery jobs (docs/recovery.md)
 
 const Spec = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -31,7 +33,16 @@ function countView(c: PoolCount) {
   return { availability_zone: c.availabilityZone, host_type: c.hostType, free: c.free, allocated: c.allocated, faulty: c.faulty, retired: c.retired };
 }
 
-export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService): void {
+function recoveryView(j: RecoveryJob) {
+  return {
+    id: j.id, dedicated_host_id: j.hostId, project_id: j.projectId, availability_zone: j.availabilityZone, host_type: j.hostType,
+    state: j.state, new_dedicated_host_id: j.newHostId, attempts: j.attempts, detail: j.detail, created_at: j.createdAt, updated_at: j.updatedAt,
+  };
+}
+
+const RECOVERY_STATES = ['pending', 'waiting', 'done', 'cancelled'] as const;
+
+export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService, recovery: RecoveryService): void {
   // Token and permission (opendeh:pool:* — the admin role) are checked by the app-level hooks.
   const admin = async (req: FastifyRequest) => {
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
@@ -54,5 +65,13 @@ export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService): voi
   });
   app.post<{ Params: { name: string } }>('/opendeh/v1/pool/servers/:name/retire', { preHandler: admin }, async (req) => {
     return { physical_server: physicalServerView(await pool.retire(callerOf(req), req.params.name)) };
+  });
+  app.get('/opendeh/v1/recoveries', { preHandler: admin }, async (req) => {
+    const q = req.query as RawQuery;
+    if (!callerOf(req).isAdmin) throw new Forbidden('only operators (admin role) may read recovery jobs');
+    const jobs = await recovery.list({
+      state: enumParam('state', one(q, 'state'), RECOVERY_STATES), hostId: one(q, 'dedicated_host_id'), limit: intParam(q, 'limit', 1, 1000) ?? 100,
+    });
+    return { recoveries: jobs.map(recoveryView) };
   });
 }

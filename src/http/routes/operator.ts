@@ -39,7 +39,7 @@ export function operatorRoutes(app: FastifyInstance, d: { health: HealthService;
   app.post<{ Params: { host_id: string }; Body: Static<typeof FaultBody> }>('/opendeh/v1/hosts/:host_id/fault',
     { schema: { body: FaultBody }, preHandler: admin }, async (req) => {
       const r = await d.hostHealth.markFault(callerOf(req), req.params.host_id, req.body.reason ?? 'hardware failure');
-      return { state: 'fault', failed_servers: r.failedServers };
+      return { state: 'fault', failed_servers: r.failedServers, ...(r.recoveryJob && { recovery_job: r.recoveryJob }) };
     });
   app.post<{ Params: { host_id: string } }>('/opendeh/v1/hosts/:host_id/repair', { preHandler: admin }, async (req) => {
     await d.hostHealth.repair(callerOf(req), req.params.host_id);
