@@ -52,7 +52,12 @@ async function runOp(button, op, servers, reload) {
   if (op === OPS.delete && !confirm(`Delete ${servers.length === 1 ? `ECS "${servers[0].name}"` : `${servers.length} ECSs`}?`)) return;
   await act(button, async () => {
     if (servers.length === 1) {
-      await op.run(servers[0].id); // a refusal is shown as the service words it
+      try {
+        await op.run(servers[0].id); // a refusal is shown as the service words it
+      } catch (e) {
+        await reload().catch(() => {}); // and the list then shows the state that made it refuse
+        throw e;
+      }
       info(`${op.label}: ${servers[0].name} (${servers[0].id}) ${op.done}.`);
     } else {
       showResults(op.label, await batch(servers, (s) => op.run(s.id).then(() => op.done)));

@@ -104,7 +104,10 @@ function releaseHosts(button, hosts) {
   if (!confirm(`Release ${hosts.length === 1 ? 'dedicated host' : `${hosts.length} dedicated hosts`} ${names}?`)) return;
   return act(button, async () => {
     if (hosts.length === 1) {
-      await ctx.client.deh.release(hosts[0].dedicated_host_id); // an error is shown as the service words it
+      await ctx.client.deh.release(hosts[0].dedicated_host_id).catch(async (err) => {
+        await loadHosts().catch(() => {}); // an error is shown as the service words it, over the current list
+        throw err;
+      });
       info(`Released ${hosts[0].name} (${hosts[0].dedicated_host_id}).`);
       list.selected.delete(hosts[0].dedicated_host_id);
     } else {

@@ -222,6 +222,8 @@ if (skipBrowser) {
           const [[kind, body]] = Object.entries(refused.json() as Record<string, { message: string }>); // Nova: {"conflictingRequest": {code, message}}
           assert.equal(await message(page).textContent(), `409 ${kind} ${body.message}`);
           assert.equal((await serverStatus(t, id)).status, 'SHUTOFF');
+          // The list was read again: it shows the state that made the service refuse.
+          assert.equal(await ecsRow(page, 'vm-1').locator('.badge').textContent(), 'SHUTOFF');
           await shot(page, t, 'refused');
           // Deleting the last ECS from its row.
           page.once('dialog', (d) => void d.accept());
