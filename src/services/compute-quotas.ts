@@ -9,8 +9,8 @@ import type { Caller } from './hosts.js';
 // (OPENDEH_ECS_QUOTA); compute_quotas holds per-project overrides. -1 = unlimited.
 // Usage is recorded on the project's guard row and moved by `consume` in the same transaction
 // as the server rows it describes (migration 0004 says why it is not counted per create);
-// `show` still counts, so the API exposes any difference. `consume` runs after
-// hostRepo.lockProject, so two concurrent creates of one project cannot both see the same headroom.
+// `show` still counts, so the API exposes any difference. `consume` takes the project's guard
+// row itself, so two concurrent creates of one project cannot both see the same headroom.
 
 export type ComputeResource = 'instances' | 'cores' | 'ram';
 export const COMPUTE_RESOURCES: readonly ComputeResource[] = ['instances', 'cores', 'ram'];
@@ -27,23 +27,25 @@ export class ComputeQuotas {
   }
 
   /**
-   * Adds `delta` to the project's usage; fails, changing nothing, when a positive part would
-   * pass a limit (checked in Nova's order: instances, cores, ram). Negative deltas always pass.
+   * Takes the project's write guard and adds `delta` to its usage, in ONE statement (an upsert
+   * of the guard row returning the new usage and the project's overrides); then fails, and the
+   * caller's transaction rolls back, when a positive part passes a limit (checked in Nova's
+   * order: instances, cores, ram). Negative deltas always pass. Callers need no separate
+   * hostRepo.lockProject: this is it, so the lock order (guard first) is unchanged.
    * @raises QuotaExceeded (403)
    */
   async consume(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
-    if (delta.instances > 0 || delta.cores > 0 || delta.ram > 0) await this.check(tx, projectId, delta);
-    await serverRepo.addUsage(tx, projectId, delta);
-  }
-
-  private async check(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
-    const [limits, used] = await Promise.all([this.limits(tx, projectId), serverRepo.recordedUsage(tx, projectId)]);
-    for (const r of COMPUTE_RESOURCES) {
-      const want = delta[r];
-      if (want <= 0 || limits[r] === -1) continue;
-      if (used[r] + want > limits[r]) {
-        throw new QuotaExceeded(`Quota exceeded for ${r}: Requested ${want}, but already used ${used[r]} of ${limits[r]} ${r}`,
-          { resource: r, requested: want, used: used[r], hard_limit: limits[r] });
+    const r = await serverRepo.lockAndAddUsage(tx, projectId, delta);
+    if (!(delta.instances > 0 || delta.cores > 0 || delta.ram > 0)) return;
+    const limits: ComputeLimits = { ...this.defaults };
+    for (const res of COMPUTE_RESOURCES) if (r.limits[res] !== null) limits[res] = r.limits[res]!;
+    for (const res of COMPUTE_RESOURCES) {
+      const want = delta[res];
+      if (want <= 0 || limits[res] === -1) continue;
+      const used = r.usage[res] - want;
+      if (used + want > limits[res]) {
+        throw new QuotaExceeded(`Quota exceeded for ${res}: Requested ${want}, but already used ${used} of ${limits[res]} ${res}`,
+          { resource: res, requested: want, used, hard_limit: limits[res] });
       }
     }
   }

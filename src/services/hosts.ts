@@ -145,7 +145,7 @@ export class HostsService {
         if (!m) throw new BadRequest(`marker "${q.marker}" is not a DeH of this listing`, ErrorCodes.InvalidMarker);
         afterId = m.id;
       }
-      const [hosts, total] = await Promise.all([hostRepo.list(ex, filter, { limit: q.limit, afterId }), hostRepo.count(ex, filter)]);
+      const [hosts, total] = await Promise.all([hostRepo.list(ex, filter, { limit: q.limit, afterId }), hostRepo.cachedCount(ex, this.store.counts, filter)]);
       return { hosts, total };
     });
   }

@@ -48,7 +48,6 @@ export class ServerActions {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, 'resize');
       if (flavor.name === s.flavorId) throw new BadRequest('When resizing, instances must change flavor!', ErrorCodes.InvalidParameter);
-      await hostRepo.lockProject(tx, caller.projectId);
       await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
       await this.write(tx, s, {
@@ -76,7 +75,6 @@ export class ServerActions {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, 'revertResize');
       const old = ServersService.flavorOf(s.oldFlavorId!);
-      await hostRepo.lockProject(tx, caller.projectId);
       await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
       await this.write(tx, s, {

@@ -10,7 +10,6 @@ import { PowerState, claimOf, effectiveStatus as effectiveStatusOf, type Nic, ty
 import { mergeServerTags, validateServerTags } from '../domain/server-tags.js';
 import type { Tag } from '../domain/tag.js';
 import { toStored, type Clock } from '../domain/time.js';
-import { hostRepo } from '../store/host-repo.js';
 import { fixedIpRepo } from '../store/fixed-ip-repo.js';
 import { serverRepo } from '../store/server-repo.js';
 import type { Executor, Store } from '../store/store.js';
@@ -111,7 +110,7 @@ export class ServersService {
     const flavor = ServersService.flavorOf(req.flavorRef);
     const tenancy = tenancyOf(req.hints);
     const demand = { vcpus: flavor.vcpus, ramMb: flavor.ramMb };
-    await hostRepo.lockProject(tx, caller.projectId);
+    // consume takes the project's guard first (the lock order of every ECS write).
     await this.quotas.consume(tx, caller.projectId, { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb });
     const { now, until } = this.stamps();
     const servers: Server[] = [];
@@ -222,8 +221,9 @@ export class ServersService {
   async deleteIn(tx: Executor, caller: Caller, id: string): Promise<Server> {
     const s = await this.mustGet(tx, caller, id);
     // Lock order of every ECS write: project guard, server row, host row. Taking the guard
-    // last here (for the usage counters) deadlocked against creates on PostgreSQL.
-    await hostRepo.lockProject(tx, s.projectId);
+    // last here (for the usage counters) deadlocked against creates on PostgreSQL. consume takes
+    // the guard and moves the usage in one statement; a lost race below rolls it back.
+    await this.quotas.consume(tx, s.projectId, { instances: -1, cores: -s.vcpus, ram: -s.ramMb });
     const { now } = this.stamps();
     // The server row first: a concurrent delete of the same server then fails here (and is
     // retried into a 404) before it could give the claim back a second time.
@@ -231,7 +231,6 @@ export class ServersService {
       throw new ConcurrentUpdate();
     }
     if (s.hostId !== null) await this.placement.release(tx, s.hostId, claimOf(s), 1);
-    await this.quotas.consume(tx, s.projectId, { instances: -1, cores: -s.vcpus, ram: -s.ramMb });
     await fixedIpRepo.release(tx, s.id);
     return s;
   }

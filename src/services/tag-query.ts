@@ -40,7 +40,15 @@ export async function queryHostsByTags(store: Store, caller: Caller, req: TagQue
     notTagsAny: req.notTagsAny ?? [], nameContains,
   };
   return store.read(async (ex) => {
-    const totalCount = await tagQueryRepo.count(ex, q);
+    // The total is kept per project generation (count-cache.ts): a repeated query costs one
+    // primary-key read instead of a count over every tagged host of the project.
+    const key = `tags\n${q.projectId}\n${JSON.stringify([q.tags, q.tagsAny, q.notTags, q.notTagsAny, q.nameContains])}`;
+    const generation = await hostRepo.listGeneration(ex, q.projectId);
+    let totalCount = store.counts.get(key, generation);
+    if (totalCount === undefined) {
+      totalCount = await tagQueryRepo.count(ex, q);
+      store.counts.set(key, generation, totalCount);
+    }
     if (req.action === 'count') return { totalCount };
     const page = await tagQueryRepo.page(ex, q, offset, limit);
     const tags = await hostRepo.tagsOf(ex, page.map((p) => p.id));

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './tables.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 // The only file that knows which engine is underneath. Differences are capability flags,
 // never `if (sqlite)` in query code.
@@ -64,8 +65,15 @@ export function openDb(target: DbTarget): OpenedDb {
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  // Checkpoints run in their own thread (sqlite-checkpointer.ts), not inside a request's commit.
+  const onDisk = target.url !== ':memory:' && target.url !== '' && !target.url.startsWith('file::memory:');
+  let checkpointer: Checkpointer | null = null;
+  if (onDisk) {
+    file.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(target.url);
+  }
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, checkpointer) }) }),
     caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false },
   };
 }
@@ -76,10 +84,12 @@ export function openDb(target: DbTarget): OpenedDb {
  * of prepared statements serves them. Safe because kysely runs one statement at a time on
  * this connection and never leaves one iterating.
  */
-function withStatementCache(file: BetterSqlite3.Database, max = 1000) {
+function withStatementCache(file: BetterSqlite3.Database, checkpointer: Checkpointer | null, max = 1000) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => file.close(),
+    // The checkpoint thread closes first, so this connection is the last and its close
+    // checkpoints the WAL and removes it, as before.
+    close: async () => { await checkpointer?.stop(); file.close(); },
     prepare(sqlText: string) {
       let stmt = cache.get(sqlText);
       if (!stmt) {

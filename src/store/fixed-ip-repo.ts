@@ -21,31 +21,31 @@ export const fixedIpRepo = {
       }
       return wanted;
     }
-    const free = await tx.selectFrom('fixed_ips').select(['ip'])
-      .where('project_id', '=', projectId).where('network', '=', network).where('server_id', 'is', null)
-      .where('ip_offset', 'is not', null).orderBy('ip_offset').limit(1).executeTakeFirst();
-    if (free) {
+    // One read for both sources: the lowest freed address and the network's cursor.
+    const head = await tx.selectNoFrom((eb) => [
+      eb.selectFrom('fixed_ips').select('ip')
+        .where('project_id', '=', projectId).where('network', '=', network).where('server_id', 'is', null)
+        .where('ip_offset', 'is not', null).orderBy('ip_offset').limit(1).as('free_ip'),
+      eb.selectFrom('fixed_ip_cursors').select('next_offset')
+        .where('project_id', '=', projectId).where('network', '=', network).as('next_offset'),
+    ]).executeTakeFirstOrThrow();
+    if (head.free_ip !== null && head.free_ip !== undefined) {
       await tx.updateTable('fixed_ips').set({ server_id: serverId })
-        .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', free.ip).execute();
-      return free.ip;
+        .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', head.free_ip).execute();
+      return head.free_ip;
     }
-    const cursor = await tx.selectFrom('fixed_ip_cursors').select('next_offset')
-      .where('project_id', '=', projectId).where('network', '=', network).executeTakeFirst();
-    let o = nextUsableOffset(cursor?.next_offset ?? 0);
-    // Skip offsets a client took explicitly (fixed_ip) ahead of the cursor.
+    let o = nextUsableOffset(head.next_offset === null || head.next_offset === undefined ? 0 : Number(head.next_offset));
+    // Offsets a client took explicitly (fixed_ip) ahead of the cursor are stepped over: the
+    // insert claims the address unless its row exists already (the primary key decides).
     for (;;) {
       if (o > LAST_OFFSET) throw networkFull();
-      const taken = await tx.selectFrom('fixed_ips').select('ip')
-        .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', ipOf(o)).executeTakeFirst();
-      if (!taken) break;
+      const ins = await tx.insertInto('fixed_ips').values({ project_id: projectId, network, ip: ipOf(o), ip_offset: o, server_id: serverId })
+        .onConflict((oc) => oc.columns(['project_id', 'network', 'ip']).doNothing()).returning('ip').executeTakeFirst();
+      if (ins) break;
       o = nextUsableOffset(o + 1);
     }
-    await tx.insertInto('fixed_ips').values({ project_id: projectId, network, ip: ipOf(o), ip_offset: o, server_id: serverId }).execute();
-    if (cursor) {
-      await tx.updateTable('fixed_ip_cursors').set({ next_offset: o + 1 }).where('project_id', '=', projectId).where('network', '=', network).execute();
-    } else {
-      await tx.insertInto('fixed_ip_cursors').values({ project_id: projectId, network, next_offset: o + 1 }).execute();
-    }
+    await tx.insertInto('fixed_ip_cursors').values({ project_id: projectId, network, next_offset: o + 1 })
+      .onConflict((oc) => oc.columns(['project_id', 'network']).doUpdateSet({ next_offset: o + 1 })).execute();
     return ipOf(o);
   },
 

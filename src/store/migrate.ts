@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004-ecs-usage.js';
 import * as m0005 from './migrations/0005-host-type-index.js';
 import * as m0006 from './migrations/0006-iam.js';
 import * as m0008 from './migrations/0008-physical-pool.js';
+import * as m0009 from './migrations/0009-host-list-generations.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-host-type-index': m0005,
   '0006-iam': m0006,
   '0008-physical-pool': m0008,
+  '0009-host-list-generations': m0009,
 };
 
 // Migrations written in parallel (numbers handed out per change) may land in either order: a

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Nic, Server, ServerStatus } from '../domain/server.js';
 import type { Tag } from '../domain/tag.js';
 import type { Executor } from './store.js';
@@ -84,18 +85,28 @@ export const serverRepo = {
       .where('id', '=', id).where('generation', '=', generation).where('deleted_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
-  /** The project's recorded ECS usage (project_guards; kept equal to `usage`). */
-  async recordedUsage(ex: Executor, projectId: string): Promise<ProjectUsage> {
-    const r = await ex.selectFrom('project_guards').select(['ecs_instances', 'ecs_cores', 'ecs_ram']).where('project_id', '=', projectId).executeTakeFirst();
-    return { instances: Number(r?.ecs_instances ?? 0), cores: Number(r?.ecs_cores ?? 0), ram: Number(r?.ecs_ram ?? 0) };
-  },
-  /** Moves the recorded usage by `delta` (any sign); the guard row exists once lockProject ran. */
-  async addUsage(ex: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
-    await ex.insertInto('project_guards').values({ project_id: projectId, generation: 0, ecs_instances: 0, ecs_cores: 0, ecs_ram: 0 })
-      .onConflict((oc) => oc.column('project_id').doNothing()).execute();
-    await ex.updateTable('project_guards').set((eb) => ({
-      ecs_instances: eb('ecs_instances', '+', delta.instances), ecs_cores: eb('ecs_cores', '+', delta.cores), ecs_ram: eb('ecs_ram', '+', delta.ram),
-    })).where('project_id', '=', projectId).execute();
+  /**
+   * The project's guard row, locked (the upsert takes its row lock on PostgreSQL; SQLite
+   * serialises writers anyway) and moved by `delta` (any sign): one statement returning the
+   * new usage and the project's quota overrides (null = the default applies).
+   */
+  async lockAndAddUsage(ex: Executor, projectId: string, delta: ProjectUsage): Promise<{ usage: ProjectUsage; limits: Record<'instances' | 'cores' | 'ram', number | null> }> {
+    const limit = (resource: string) => sql<number | null>`(select hard_limit from compute_quotas where project_id = ${projectId} and resource = ${resource})`;
+    const r = await ex.insertInto('project_guards')
+      .values({ project_id: projectId, generation: 1, ecs_instances: delta.instances, ecs_cores: delta.cores, ecs_ram: delta.ram })
+      .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({
+        generation: eb(eb.ref('project_guards.generation'), '+', 1),
+        ecs_instances: eb(eb.ref('project_guards.ecs_instances'), '+', delta.instances),
+        ecs_cores: eb(eb.ref('project_guards.ecs_cores'), '+', delta.cores),
+        ecs_ram: eb(eb.ref('project_guards.ecs_ram'), '+', delta.ram),
+      })))
+      .returning(['ecs_instances', 'ecs_cores', 'ecs_ram', limit('instances').as('q_instances'), limit('cores').as('q_cores'), limit('ram').as('q_ram')])
+      .executeTakeFirstOrThrow();
+    const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      usage: { instances: Number(r.ecs_instances), cores: Number(r.ecs_cores), ram: Number(r.ecs_ram) },
+      limits: { instances: n(r.q_instances), cores: n(r.q_cores), ram: n(r.q_ram) },
+    };
   },
   /** Nova's counted usage: every live server of the project, whatever its status. */
   async usage(ex: Executor, projectId: string): Promise<ProjectUsage> {

@@ -3,6 +3,7 @@ import type { Database } from './tables.js';
 import type { Capabilities } from './dialects.js';
 import { classifyDbError } from './db-errors.js';
 import { ConcurrentUpdate } from '../domain/errors.js';
+import { CountCache } from './count-cache.js';
 import { claimToken, idempotencyScope, recordResponse } from './idempotency.js';
 
 // The one door to the database. `write` runs a function in a transaction and retries it a
@@ -15,6 +16,8 @@ export interface StoreStats { retries: number; exhausted: number }
 
 export class Store {
   readonly stats: StoreStats = { retries: 0, exhausted: 0 };
+  /** List and tag-query totals of this database, valid per project generation (count-cache.ts). */
+  readonly counts = new CountCache();
 
   constructor(
     readonly db: Kysely<Database>,

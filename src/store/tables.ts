@@ -49,6 +49,8 @@ export interface HostQuotasTable { project_id: string; resource: string; hard_li
 /** One row per project; its generation serialises quota-checked writes of that project. */
 /** One row per project: its generation serialises the project's quota-checked writes; ecs_* are its ECS usage. */
 export interface ProjectGuardsTable { project_id: string; generation: number; ecs_instances: number; ecs_cores: number; ecs_ram: number }
+/** One row per project with hosts: moves with every change a host list or tag query could count (migration 0009). */
+export interface HostListGenerationsTable { project_id: string; generation: number }
 export interface ServersTable {
   id: string; project_id: string; user_id: string; name: string; host_id: string | null;
   flavor_id: string; vcpus: number; ram_mb: number; disk_gb: number;
@@ -104,6 +106,7 @@ export interface Database {
   host_tags: HostTagsTable;
   host_quotas: HostQuotasTable;
   project_guards: ProjectGuardsTable;
+  host_list_generations: HostListGenerationsTable;
   servers: ServersTable;
   idempotency: IdempotencyTable;
   audit: AuditTable;

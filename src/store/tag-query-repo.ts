@@ -2,8 +2,8 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Executor } from './store.js';
 import type { Database } from './tables.js';
 
-// "Query DeHs by tag" in SQL: each tag condition is an EXISTS on the (key, value, host_id)
-// index, so filtering 10,000 hosts never loads them into memory.
+// "Query DeHs by tag" in SQL: each tag condition runs on an index of host_tags, so filtering
+// 10,000 hosts never loads them into memory.
 
 /** No `values` (or none listed) = the key with any value. */
 export interface TagCondition { readonly key: string; readonly values?: readonly string[] }
@@ -18,19 +18,30 @@ export interface TagQuery {
 
 type EB = ExpressionBuilder<Database, 'hosts'>;
 
-// IN (subquery), not a correlated EXISTS: the set of tagged hosts is built once from the
-// (key, value, host_id) index instead of being probed once per host (as in host-repo.ts).
-function has(eb: EB, t: TagCondition): Expression<SqlBool> {
+/**
+ * How a tag condition is spelled. `set`: IN (subquery) — the tagged hosts are collected once from
+ * the (key, value, host_id) index; right for a count, which visits every host of the project.
+ * `probe`: a correlated EXISTS on the (host_id, key) primary key — right for a page, which walks
+ * the project's hosts in id order and stops after `limit` matches, so it never builds the set.
+ */
+export type TagForm = 'set' | 'probe';
+
+function has(eb: EB, t: TagCondition, form: TagForm): Expression<SqlBool> {
+  const values = t.values?.length ? [...t.values] : undefined;
+  if (form === 'probe') {
+    return eb.exists(eb.selectFrom('host_tags').select('host_tags.host_id').whereRef('host_tags.host_id', '=', 'hosts.id')
+      .where('host_tags.key', '=', t.key).$if(!!values, (q) => q.where('host_tags.value', 'in', values!)));
+  }
   return eb('hosts.id', 'in', eb.selectFrom('host_tags').select('host_tags.host_id').where('host_tags.key', '=', t.key)
-    .$if(!!t.values?.length, (q) => q.where('host_tags.value', 'in', [...t.values!])));
+    .$if(!!values, (q) => q.where('host_tags.value', 'in', values!)));
 }
 
-function where(eb: EB, q: TagQuery): Expression<SqlBool> {
+function where(eb: EB, q: TagQuery, form: TagForm): Expression<SqlBool> {
   const c: Expression<SqlBool>[] = [eb('hosts.project_id', '=', q.projectId), eb('hosts.state', 'in', ['available', 'fault'])];
-  if (q.tags.length) c.push(eb.and(q.tags.map((t) => has(eb, t))));
-  if (q.tagsAny.length) c.push(eb.or(q.tagsAny.map((t) => has(eb, t))));
-  if (q.notTags.length) c.push(eb.not(eb.and(q.notTags.map((t) => has(eb, t)))));
-  if (q.notTagsAny.length) c.push(eb.not(eb.or(q.notTagsAny.map((t) => has(eb, t)))));
+  if (q.tags.length) c.push(eb.and(q.tags.map((t) => has(eb, t, form))));
+  if (q.tagsAny.length) c.push(eb.or(q.tagsAny.map((t) => has(eb, t, form))));
+  if (q.notTags.length) c.push(eb.not(eb.and(q.notTags.map((t) => has(eb, t, form)))));
+  if (q.notTagsAny.length) c.push(eb.not(eb.or(q.notTagsAny.map((t) => has(eb, t, form)))));
   if (q.nameContains !== undefined && q.nameContains !== '') {
     const pattern = `%${q.nameContains.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     c.push(sql<SqlBool>`hosts.name like ${pattern} escape '\\'`);
@@ -40,10 +51,10 @@ function where(eb: EB, q: TagQuery): Expression<SqlBool> {
 
 export const tagQueryRepo = {
   async count(ex: Executor, q: TagQuery): Promise<number> {
-    const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, q)).executeTakeFirstOrThrow();
+    const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, q, 'set')).executeTakeFirstOrThrow();
     return Number(r.n);
   },
   async page(ex: Executor, q: TagQuery, offset: number, limit: number): Promise<{ id: string; name: string }[]> {
-    return ex.selectFrom('hosts').select(['id', 'name']).where((eb) => where(eb, q)).orderBy('id').limit(limit).offset(offset).execute();
+    return ex.selectFrom('hosts').select(['id', 'name']).where((eb) => where(eb, q, 'probe')).orderBy('id').limit(limit).offset(offset).execute();
   },
 };

@@ -101,6 +101,40 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(example.resources.map((x: { resource_id: string }) => x.resource_id), [web1]);
     });
 
+    test('totals follow every change of what they count (kept per project generation, recounted after a change)', async () => {
+      const { p, web1, web2, bare } = await fixture();
+      const prod = { action: 'count', tags: [{ key: 'env', values: ['prod'] }] };
+      const listTotal = async (q: string) => {
+        const r = await t.deh(p, 'GET', `/dedicated-hosts?limit=1${q}`);
+        assert.equal(r.statusCode, 200, r.body);
+        return json(r).total as number;
+      };
+      const tagAction = async (id: string, action: string, tags: { key: string; value: string }[]) =>
+        assert.equal((await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action, tags })).statusCode, 204);
+      // Asked twice, so the second answer is the kept one; then each change must show.
+      for (let i = 0; i < 2; i++) {
+        assert.equal((await query(p, prod)).total_count, 2);
+        assert.equal(await listTotal('&tags=env%3Dprod'), 2);
+        assert.equal(await listTotal(''), 4);
+      }
+      await tagAction(bare, 'create', [{ key: 'env', value: 'prod' }]);
+      assert.equal((await query(p, prod)).total_count, 3, 'a tag added');
+      assert.equal(await listTotal('&tags=env%3Dprod'), 3);
+      await tagAction(web1, 'delete', [{ key: 'env', value: 'prod' }]);
+      assert.equal((await query(p, prod)).total_count, 2, 'a tag removed');
+      assert.equal(await listTotal('&tags=env%3Dprod'), 2);
+      const [added] = await allocate(t, p, { name: 'late', tags: [{ key: 'env', value: 'prod' }] });
+      assert.equal((await query(p, prod)).total_count, 3, 'a host allocated');
+      assert.equal(await listTotal(''), 5);
+      assert.equal((await t.deh(p, 'DELETE', `/dedicated-hosts/${added}`)).statusCode, 204);
+      assert.equal((await query(p, prod)).total_count, 2, 'a host released');
+      assert.equal(await listTotal(''), 4);
+      assert.equal(await listTotal('&name=web-2'), 1);
+      assert.equal((await t.deh(p, 'PUT', `/dedicated-hosts/${web2}`, { dedicated_host: { name: 'renamed' } })).statusCode, 204);
+      assert.equal(await listTotal('&name=web-2'), 0, 'a host renamed');
+      assert.equal(await listTotal('&name=renamed'), 1);
+    });
+
     test('limit over 1000, negative or non-numeric limit/offset, bad action, key or match → 400', async () => {
       const p = await t.newProject();
       const bad: Record<string, unknown>[] = [
