@@ -3,7 +3,7 @@ import type { Executor } from './store.js';
 
 // Fixed IPs per (project, network), in O(log n): the lowest free address is the smallest
 // freed offset (index seek on fixed_ips_free_idx) or else the network's cursor. Callers hold
-// the project's write guard (hostRepo.lockProject), so two creates never pick the same one;
+// the project's write guard (ComputeQuotas.consume), so two creates never pick the same one;
 // the primary key would refuse it anyway.
 
 export const fixedIpRepo = {
