@@ -7,7 +7,7 @@ import { current, ctx, onView, showView } from './context.js';
 import { openHost } from './detail.js';
 import { $, act, clearMessage, hooks } from './dom.js';
 import { applyHostPermissions, hostTypes, initHosts, loadHosts, resetHosts } from './hosts.js';
-import { initOperator, loadOperator } from './operator.js';
+import { applyOperatorPermissions, initOperator, loadOperator } from './operator.js';
 import { ACTION, can, isOperator, loadPermissions } from './permissions.js';
 import { loadQuota } from './quota.js';
 
@@ -52,6 +52,7 @@ async function applyPermissions() {
   await loadPermissions(ctx.client);
   $('#nav-operator').hidden = !isOperator();
   applyHostPermissions();
+  applyOperatorPermissions();
 }
 
 async function enter() {

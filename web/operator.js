@@ -1,9 +1,9 @@
 // The operator view (admin role only; hidden for everyone else): failure injection and
 // repair of any tenant's DeH, tenant quotas, and the physical pool (free / allocated / faulty
-// per AZ and type) where the build has its operator API; without it the section says so.
+// / retired servers per AZ and type, and adding servers to it).
 import { ctx } from './context.js';
 import { $, act, block, h, info, stateBadge } from './dom.js';
-import { ACTION, can, guard } from './permissions.js';
+import { ACTION, can, deniedReason, guard } from './permissions.js';
 import { quotaRows } from './quota.js';
 
 const faults = { name: '', state: '', markers: [undefined], page: 0, size: 20 };
@@ -14,21 +14,34 @@ export async function loadOperator() {
 
 // ---- physical pool ----
 
-/** Counts per AZ and host type, when this build has the pool operator API (GET /opendeh/v1/pool). */
+/** Counts per AZ and host type (GET /opendeh/v1/pool); no inventory = unlimited allocation. */
 async function loadPool() {
   const box = $('#op-pool');
-  if (typeof ctx.client.operator.pool !== 'function' || !can('opendeh:pool:list')) return; // the page's text names the gap
+  if (!can(ACTION.pool)) return box.replaceChildren(h('p', { class: 'sub', text: deniedReason(ACTION.pool) }));
   const { configured, pool } = await ctx.client.operator.pool();
-  box.className = 'pool';
   if (!configured) {
-    box.replaceChildren(h('p', { class: 'sub', text: 'No inventory is configured: allocation is unlimited up to each tenant\'s quota. Add physical servers with `opendeh pool add` or POST /opendeh/v1/pool/servers.' }));
-    return;
+    return box.replaceChildren(h('p', { class: 'sub', text: 'No inventory is declared: allocation is unlimited up to each tenant\'s quota. Adding physical servers below (or with `opendeh pool add`) makes the pool finite.' }));
   }
   box.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { id: 'op-pool-table' },
     h('thead', {}, h('tr', {}, ['AZ', 'Host type'].map((c) => h('th', { text: c })), ['Free', 'Allocated', 'Faulty', 'Retired'].map((c) => h('th', { class: 'num', text: c })))),
     h('tbody', {}, pool.map((c) => h('tr', { 'data-key': `${c.availability_zone}/${c.host_type}` },
       h('td', { text: c.availability_zone }), h('td', { text: c.host_type }),
       [c.free, c.allocated, c.faulty, c.retired].map((n) => h('td', { class: 'num', text: n }))))))));
+}
+
+/** Adds physical servers (all or none): names separated by commas or spaces, one AZ and type. */
+async function addServers(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const names = String(f.get('names') ?? '').split(/[\s,]+/).filter(Boolean);
+  const az = String(f.get('availability_zone')).trim();
+  const type = String(f.get('host_type')).trim();
+  await act(e.target.querySelector('button[type=submit]'), async () => {
+    const added = await ctx.client.operator.addPhysicalServers(names.map((name) => ({ name, availability_zone: az, host_type: type })));
+    info(`Added ${added.length} physical server${added.length === 1 ? '' : 's'} of type ${type} in ${az}: ${added.map((x) => x.name).join(', ')}.`);
+    e.target.querySelector('[name=names]').value = '';
+    await loadPool();
+  });
 }
 
 // ---- failure injection and repair ----
@@ -100,7 +113,13 @@ async function loadTenantQuota() {
   $('#op-quota tbody').replaceChildren(...rows);
 }
 
+export function applyOperatorPermissions() {
+  guard($('#op-pool-add button[type=submit]'), ACTION.poolAdd);
+}
+
 export function initOperator() {
+  $('#op-pool-add').addEventListener('submit', addServers);
+  $('#op-refresh').addEventListener('click', (e) => act(e.currentTarget, loadOperator));
   $('#op-filter').addEventListener('submit', (e) => {
     e.preventDefault();
     const f = new FormData(e.target);
