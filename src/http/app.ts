@@ -32,6 +32,8 @@ import { operatorPoolRoutes } from './routes/operator-pool.js';
 import { consoleRoutes } from './routes/console.js';
 import { computeRoutes, type ComputeDeps } from './routes/compute.js';
 import { imageRoutes } from './routes/images.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { RouteCatalog } from './openapi/route-catalog.js';
 
 // buildApp wires routes onto a Fastify instance. It never listens and never reads the
 // environment: main.ts and the tests hand it everything.
@@ -99,6 +101,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   requireRoutePolicies(app);
   recordRoutes(app);
+  // Every route from here on is in the OpenAPI document (GET /openapi.json).
+  const routeCatalog = new RouteCatalog();
+  routeCatalog.install(app);
   const permissions = deps.permissions ?? new Permissions();
   const tokens = deps.tokens ?? deps.identity;
   const metrics = deps.metrics ?? new Metrics();
@@ -211,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, audit: deps.audit });
   operatorPoolRoutes(app, deps.pool, deps.recovery);
   await consoleRoutes(app);
+  openApiRoutes(app, routeCatalog, deps.publicUrl);
   return app;
 }
 

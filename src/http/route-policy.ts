@@ -252,6 +252,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /opendeh/healthz': deh(null),
   'GET /opendeh/readyz': deh(null),
   'GET /metrics': deh(null),
+  'GET /openapi.json': deh(null),
 
   // ---- operator API (cloud operator: the `admin` role, and its opendeh:* permission) ----
   'GET /opendeh/v1/permissions': deh(TOKEN),

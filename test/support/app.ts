@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { bootstrapAdmin, createApp, createServices, declareInventory, type Services } from '../../src/wiring.js';
 import { freshTarget, type Dialect } from './dialects.js';
+import { installAnswerCheck } from './answer-check.js';
 
 // buildTestApp: a real app on a real, empty database of its own (in-memory SQLite or a fresh
 // PostgreSQL schema), driven in-process with app.inject. Only the admin is bootstrapped;
@@ -57,6 +58,9 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
   await bootstrapAdmin(config, services);
   await declareInventory(config, services);
   const app = await createApp(config, services, false);
+  // Every answer this app gives is checked against its OpenAPI document (answer-check.ts).
+  const mismatches: string[] = [];
+  installAnswerCheck(app, mismatches);
   await app.ready();
 
   const call: TestApp['call'] = async (method, url, opts = {}) => {
@@ -93,6 +97,9 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
       await services.audit.flush();
       await store.close();
       await target.drop();
+      if (mismatches.length > 0) {
+        throw new Error(`answers that do not match the OpenAPI document (src/http/schemas, docs/openapi.md):\n  ${[...new Set(mismatches)].join('\n  ')}`);
+      }
     },
   };
 }

@@ -2,7 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { toStored } from '../../domain/time.js';
 import type { CreateServerRequest } from '../../services/servers.js';
 import { callerOf } from '../auth.js';
-import { AutoRecoveryBody, EcsCreateBody, EcsDeleteBody, EcsMigrateBody, ServerParams } from '../schemas/compute.js';
+import { AutoRecoveryBody, EcsCreateBody, EcsDeleteBody, EcsMigrateBody, ProjectParams, ServerParams } from '../schemas/compute.js';
+import {
+  AutoRecoveryResponse, EcsCreateResponse, EcsJobIdResponse, EcsJobResponse, EcsServerResponse, EcsTagsResponse,
+} from '../schemas/compute-responses.js';
+import { Type } from 'typebox';
+
+const JobParams = Type.Object({ project_id: Type.String(), job_id: Type.String() });
 import { TagActionBody } from '../schemas/deh.js';
 import { ecsServerView, jobView } from '../views/ecs-view.js';
 import type { ComputeDeps } from './compute.js';
@@ -14,42 +20,42 @@ import type { Idempotency } from './idempotency.js';
 // and auto recovery update 204.
 
 export function ecsV1Routes(app: FastifyInstance, deps: ComputeDeps, idem: Idempotency, base: (req: FastifyRequest) => string): void {
-  app.post<{ Body: EcsCreateBody }>('/cloudservers', { schema: { body: EcsCreateBody } }, async (req, reply) => {
+  app.post<{ Body: EcsCreateBody }>('/cloudservers', { schema: { params: ProjectParams, body: EcsCreateBody, summary: 'Create ECSs (a job; X-Client-Token: idempotent)', answers: { 200: EcsCreateResponse } } }, async (req, reply) => {
     const caller = callerOf(req);
     return idem.run(req, reply, caller.projectId, 'ecs-create', () => deps.jobs.create(caller, ecsCreateRequest(req.body)),
       (r) => ({ status: 200, body: { job_id: r.jobId, serverIds: r.serverIds } }));
   });
 
-  app.post<{ Body: EcsDeleteBody }>('/cloudservers/delete', { schema: { body: EcsDeleteBody } }, async (req) => ({
+  app.post<{ Body: EcsDeleteBody }>('/cloudservers/delete', { schema: { params: ProjectParams, body: EcsDeleteBody, summary: 'Delete ECSs (a job)', answers: { 200: EcsJobIdResponse } } }, async (req) => ({
     job_id: await deps.jobs.delete(callerOf(req), req.body.servers.map((s) => s.id)),
   }));
 
-  app.get<{ Params: ServerParams }>('/cloudservers/:server_id', { schema: { params: ServerParams } }, async (req) => {
+  app.get<{ Params: ServerParams }>('/cloudservers/:server_id', { schema: { params: ServerParams, summary: 'Show an ECS', answers: { 200: EcsServerResponse } } }, async (req) => {
     const caller = callerOf(req);
     const [s, tags] = await Promise.all([deps.servers.get(caller, req.params.server_id), deps.details.tags(caller, req.params.server_id)]);
     return { server: ecsServerView(s, toStored(deps.servers.clock()), base(req), tags) };
   });
 
-  app.post<{ Params: ServerParams; Body: EcsMigrateBody }>('/cloudservers/:server_id/migrate', { schema: { params: ServerParams, body: EcsMigrateBody } }, async (req) => ({
+  app.post<{ Params: ServerParams; Body: EcsMigrateBody }>('/cloudservers/:server_id/migrate', { schema: { params: ServerParams, body: EcsMigrateBody, summary: 'Migrate an ECS to a DeH or the shared pool (a job)', answers: { 200: EcsJobIdResponse } } }, async (req) => ({
     job_id: await deps.jobs.migrate(callerOf(req), req.params.server_id, req.body.migrate?.dedicated_host_id ?? null),
   }));
 
-  app.get<{ Params: { project_id: string; job_id: string } }>('/jobs/:job_id', async (req) => jobView(await deps.jobs.get(callerOf(req), req.params.job_id)));
+  app.get<{ Params: { project_id: string; job_id: string } }>('/jobs/:job_id', { schema: { params: JobParams, summary: 'Show a job', answers: { 200: EcsJobResponse } } }, async (req) => jobView(await deps.jobs.get(callerOf(req), req.params.job_id)));
 
-  app.get<{ Params: ServerParams }>('/cloudservers/:server_id/tags', async (req) => ({ tags: await deps.details.tags(callerOf(req), req.params.server_id) }));
+  app.get<{ Params: ServerParams }>('/cloudservers/:server_id/tags', { schema: { params: ServerParams, summary: 'Tags of an ECS', answers: { 200: EcsTagsResponse } } }, async (req) => ({ tags: await deps.details.tags(callerOf(req), req.params.server_id) }));
 
-  app.post<{ Params: ServerParams; Body: TagActionBody }>('/cloudservers/:server_id/tags/action', { schema: { body: TagActionBody } }, async (req, reply) => {
+  app.post<{ Params: ServerParams; Body: TagActionBody }>('/cloudservers/:server_id/tags/action', { schema: { params: ServerParams, body: TagActionBody, summary: 'Create or delete tags of an ECS', answers: { 204: null } } }, async (req, reply) => {
     const tags = req.body.tags.map((t) => ({ key: t.key, value: t.value ?? '' }));
     await deps.details.tagAction(callerOf(req), req.params.server_id, req.body.action, tags);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: ServerParams }>('/cloudservers/:server_id/autorecovery', async (req) => {
+  app.get<{ Params: ServerParams }>('/cloudservers/:server_id/autorecovery', { schema: { params: ServerParams, summary: 'Auto recovery of an ECS', answers: { 200: AutoRecoveryResponse } } }, async (req) => {
     const s = await deps.servers.get(callerOf(req), req.params.server_id);
     return { support_auto_recovery: String(s.autoRecovery) };
   });
 
-  app.put<{ Params: ServerParams; Body: AutoRecoveryBody }>('/cloudservers/:server_id/autorecovery', { schema: { body: AutoRecoveryBody } }, async (req, reply) => {
+  app.put<{ Params: ServerParams; Body: AutoRecoveryBody }>('/cloudservers/:server_id/autorecovery', { schema: { params: ServerParams, body: AutoRecoveryBody, summary: 'Set auto recovery', answers: { 204: null } } }, async (req, reply) => {
     await deps.details.setAutoRecovery(callerOf(req), req.params.server_id, req.body.support_auto_recovery === 'true');
     return reply.code(204).send();
   });

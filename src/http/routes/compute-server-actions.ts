@@ -10,7 +10,7 @@ import { refId } from './compute-servers.js';
 
 export function computeServerActionRoutes(app: FastifyInstance, deps: ComputeDeps): void {
   app.post<{ Params: ServerParams; Body: ServerActionBody }>('/servers/:server_id/action',
-    { schema: { params: ServerParams, body: ServerActionBody } }, async (req, reply) => {
+    { schema: { params: ServerParams, body: ServerActionBody, summary: 'Server action (os-start, os-stop, reboot, resize, confirmResize, revertResize, migrate)', answers: { 202: null, 204: null } } }, async (req, reply) => {
       const caller = callerOf(req);
       const id = req.params.server_id;
       const b = req.body;

@@ -4,7 +4,9 @@ import { toStored } from '../../domain/time.js';
 import type { Created, CreateServerRequest } from '../../services/servers.js';
 import { callerOf } from '../auth.js';
 import { intParam, one, timeParam, type RawQuery } from '../query.js';
-import { ServerCreateBody, ServerParams, ServerUpdateBody } from '../schemas/compute.js';
+import { ProjectParams, ServerCreateBody, ServerParams, ServerUpdateBody } from '../schemas/compute.js';
+import { ServerCreatedResponse, ServerDetailListResponse, ServerListResponse, ServerResponse } from '../schemas/compute-responses.js';
+import { NovaServerListQuery } from '../schemas/queries.js';
 import { novaServerSummary, novaServerView, serverLinks } from '../views/nova-server-view.js';
 import type { ComputeDeps } from './compute.js';
 import type { Idempotency } from './idempotency.js';
@@ -15,7 +17,7 @@ import type { Idempotency } from './idempotency.js';
 type Base = (req: FastifyRequest) => string;
 
 export function computeServerRoutes(app: FastifyInstance, deps: ComputeDeps, idem: Idempotency, base: Base): void {
-  app.post<{ Body: ServerCreateBody }>('/servers', { schema: { body: ServerCreateBody } }, async (req, reply) => {
+  app.post<{ Body: ServerCreateBody }>('/servers', { schema: { params: ProjectParams, body: ServerCreateBody, summary: 'Create servers (X-Client-Token: idempotent)', answers: { 202: ServerCreatedResponse } } }, async (req, reply) => {
     const caller = callerOf(req);
     const wantsReservation = ['true', 'True', true].includes(req.body.server.return_reservation_id as string | boolean);
     return idem.run(req, reply, caller.projectId, 'server-create',
@@ -24,7 +26,12 @@ export function computeServerRoutes(app: FastifyInstance, deps: ComputeDeps, ide
   });
 
   for (const detail of [false, true]) {
-    app.get(detail ? '/servers/detail' : '/servers', async (req) => {
+    app.get(detail ? '/servers/detail' : '/servers', {
+      schema: {
+        params: ProjectParams, querystring: NovaServerListQuery,
+        summary: detail ? 'List servers with details' : 'List servers', answers: { 200: detail ? ServerDetailListResponse : ServerListResponse },
+      },
+    }, async (req) => {
       const q = req.query as RawQuery;
       const limit = intParam(q, 'limit', 0, 1000);
       const { servers, more } = await deps.servers.list(callerOf(req), {
@@ -39,18 +46,18 @@ export function computeServerRoutes(app: FastifyInstance, deps: ComputeDeps, ide
     });
   }
 
-  app.get<{ Params: ServerParams }>('/servers/:server_id', { schema: { params: ServerParams } }, async (req) => {
+  app.get<{ Params: ServerParams }>('/servers/:server_id', { schema: { params: ServerParams, summary: 'Show a server', answers: { 200: ServerResponse } } }, async (req) => {
     const s = await deps.servers.get(callerOf(req), req.params.server_id);
     return { server: novaServerView(s, toStored(deps.servers.clock()), base(req)) };
   });
 
-  app.put<{ Params: ServerParams; Body: ServerUpdateBody }>('/servers/:server_id', { schema: { params: ServerParams, body: ServerUpdateBody } }, async (req) => {
+  app.put<{ Params: ServerParams; Body: ServerUpdateBody }>('/servers/:server_id', { schema: { params: ServerParams, body: ServerUpdateBody, summary: 'Update a server', answers: { 200: ServerResponse } } }, async (req) => {
     const b = req.body.server;
     const s = await deps.servers.update(callerOf(req), req.params.server_id, { name: b.name, description: b.description });
     return { server: novaServerView(s, toStored(deps.servers.clock()), base(req)) };
   });
 
-  app.delete<{ Params: ServerParams }>('/servers/:server_id', { schema: { params: ServerParams } }, async (req, reply) => {
+  app.delete<{ Params: ServerParams }>('/servers/:server_id', { schema: { params: ServerParams, summary: 'Delete a server', answers: { 204: null } } }, async (req, reply) => {
     await deps.servers.delete(callerOf(req), req.params.server_id);
     return reply.code(204).send();
   });

@@ -12,6 +12,7 @@ import { computeServerActionRoutes } from './compute-server-actions.js';
 import { computeServerRoutes } from './compute-servers.js';
 import { ecsV1Routes } from './compute-ecs-v1.js';
 import type { Idempotency } from './idempotency.js';
+import { NovaVersionResponse, NovaVersionsResponse } from '../schemas/service-responses.js';
 
 // Compute APIs under /compute (CONTRACT §1.6): Nova v2.1 subset at /compute/v2.1/{project_id}
 // (catalog type `compute`), OTC ECS v1 at /compute/v1/{project_id} (catalog type `ecs`), and
@@ -32,8 +33,8 @@ const V21 = {
 
 export async function computeRoutes(app: FastifyInstance, deps: ComputeDeps, idem: Idempotency, publicUrl = ''): Promise<void> {
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/compute`;
-  app.get('/compute', async (req) => ({ versions: [{ ...V21, links: [{ rel: 'self', href: `${root(req)}/v2.1/` }] }] }));
-  app.get('/compute/v2.1', { onRequest: microversionHook }, async (req) => ({
+  app.get('/compute', { schema: { summary: 'Nova versions', answers: { 200: NovaVersionsResponse } } }, async (req) => ({ versions: [{ ...V21, links: [{ rel: 'self', href: `${root(req)}/v2.1/` }] }] }));
+  app.get('/compute/v2.1', { schema: { summary: 'Nova v2.1', answers: { 200: NovaVersionResponse } }, onRequest: microversionHook }, async (req) => ({
     version: {
       ...V21,
       links: [{ rel: 'self', href: `${root(req)}/v2.1/` }, { rel: 'describedby', type: 'text/html', href: 'https://docs.openstack.org/' }],

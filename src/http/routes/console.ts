@@ -3,6 +3,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFound } from '../../domain/errors.js';
+import { Type } from 'typebox';
+import { TextBody } from '../schemas/service-responses.js';
+
+const FileParams = Type.Object({ file: Type.String() });
 
 // The web console: static assets served by the API process under /console (outside the
 // 406 Accept check, see app.ts). Two directories are served, flat and by exact file name:
@@ -53,7 +57,7 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
       .send(body);
   };
 
-  app.get('/console', (_req, reply) => serve(web, 'index.html', reply));
-  app.get<{ Params: { file: string } }>('/console/:file', (req, reply) => serve(web, req.params.file, reply));
-  app.get<{ Params: { file: string } }>('/console/client/:file', (req, reply) => serve(client, req.params.file, reply));
+  app.get('/console', { schema: { summary: 'The web console', produces: 'text/html', answers: { 200: TextBody } } }, (_req, reply) => serve(web, 'index.html', reply));
+  app.get<{ Params: { file: string } }>('/console/:file', { schema: { params: FileParams, summary: 'A console asset (api.html: this API\'s reference)', produces: '*/*', answers: { 200: TextBody } } }, (req, reply) => serve(web, req.params.file, reply));
+  app.get<{ Params: { file: string } }>('/console/client/:file', { schema: { params: FileParams, summary: 'The compiled typed client the console imports', produces: 'text/javascript', answers: { 200: TextBody } } }, (req, reply) => serve(client, req.params.file, reply));
 }

@@ -3,17 +3,18 @@ import { BadRequest } from '../../domain/errors.js';
 import type { HostsService } from '../../services/hosts.js';
 import { callerOf, requireProject } from '../auth.js';
 import { HostParams, ProjectParams, TagActionBody, TagQueryBody } from '../schemas/deh.js';
+import { TagQueryResponse, TagsResponse } from '../schemas/deh-responses.js';
 
 // /v1.0/{project_id}/dedicated-host-tags/… — tags of a DeH (200), batch create/delete (204),
 // query DeHs by tag (200).
 
 export function hostTagRoutes(app: FastifyInstance, hosts: HostsService): void {
-  app.get<{ Params: HostParams }>('/dedicated-host-tags/:host_id/tags', { schema: { params: HostParams }, preHandler: requireProject }, async (req) => {
+  app.get<{ Params: HostParams }>('/dedicated-host-tags/:host_id/tags', { schema: { params: HostParams, summary: 'Tags of a DeH', answers: { 200: TagsResponse } }, preHandler: requireProject }, async (req) => {
     return { tags: await hosts.tags(callerOf(req), req.params.host_id) };
   });
 
   app.post<{ Params: HostParams; Body: TagActionBody }>('/dedicated-host-tags/:host_id/tags/action',
-    { schema: { params: HostParams, body: TagActionBody }, preHandler: requireProject }, async (req, reply) => {
+    { schema: { params: HostParams, body: TagActionBody, summary: 'Create or delete tags of a DeH', answers: { 204: null } }, preHandler: requireProject }, async (req, reply) => {
       // REF: `value` is mandatory (an empty string is a value); on delete CONTRACT §2.9 lets it
       // be absent (= any value of the key), as OSC's unset sends only what it knows.
       const missing = req.body.action === 'create' ? req.body.tags.findIndex((t) => t.value === undefined) : -1;
@@ -24,7 +25,7 @@ export function hostTagRoutes(app: FastifyInstance, hosts: HostsService): void {
     });
 
   app.post<{ Body: TagQueryBody }>('/dedicated-host-tags/resource_instances/action',
-    { schema: { params: ProjectParams, body: TagQueryBody }, preHandler: requireProject }, async (req) => {
+    { schema: { params: ProjectParams, body: TagQueryBody, summary: 'Query DeHs by tag (filter or count)', answers: { 200: TagQueryResponse } }, preHandler: requireProject }, async (req) => {
       const b = req.body;
       const r = await hosts.queryByTags(callerOf(req), {
         action: b.action, tags: b.tags, tagsAny: b.tags_any, notTags: b.not_tags, notTagsAny: b.not_tags_any, matches: b.matches,

@@ -6,6 +6,8 @@ import type { CustomPolicy } from '../../services/identity-policies.js';
 import { one, type RawQuery } from '../query.js';
 import { customRoleView } from '../views/keystone-view.js';
 import { callerDomain, iamGuard } from './keystone-common.js';
+import { PageQuery } from '../schemas/queries.js';
+import { CustomRoleResponse, CustomRolesResponse } from '../schemas/keystone-responses.js';
 
 // OTC custom policies, `{identity}/v3.0/OS-ROLE/roles` (CONTRACT §9.2), mounted under both
 // /identity/v3.0 (Go/Terraform: the auth URL with v3 → v3.0) and /v3.0 (Python otcextensions:
@@ -23,6 +25,7 @@ const RoleBody = Type.Object({
 }, { additionalProperties: false });
 type RoleBody = Static<typeof RoleBody>;
 type P = { Params: { id: string } };
+const IdParams = Type.Object({ id: Type.String() });
 
 const MAX_PER_PAGE = 300;
 
@@ -32,9 +35,9 @@ export function customRoleRoutes(app: FastifyInstance, identity: IdentityService
   const view = (p: CustomPolicy) => customRoleView(p.row, p.references, identityBase);
   const listBase = `${identityBase.replace(/\/v3$/, '/v3.0')}/OS-ROLE/roles`;
 
-  app.post<{ Body: RoleBody }>('/OS-ROLE/roles', { schema: { body: RoleBody }, preHandler: guard }, async (req, reply) =>
+  app.post<{ Body: RoleBody }>('/OS-ROLE/roles', { schema: { body: RoleBody, summary: 'Create a custom policy', answers: { 201: CustomRoleResponse } }, preHandler: guard }, async (req, reply) =>
     reply.code(201).send({ role: view(await policies.create(callerDomain(req.auth!), req.body.role)) }));
-  app.get('/OS-ROLE/roles', { preHandler: guard }, async (req) => {
+  app.get('/OS-ROLE/roles', { schema: { querystring: PageQuery, summary: 'List custom policies', answers: { 200: CustomRolesResponse } }, preHandler: guard }, async (req) => {
     const q = req.query as RawQuery;
     const page = pageParam(one(q, 'page'), 'page', Number.MAX_SAFE_INTEGER);
     const perPage = pageParam(one(q, 'per_page'), 'per_page', MAX_PER_PAGE);
@@ -54,10 +57,10 @@ export function customRoleRoutes(app: FastifyInstance, identity: IdentityService
       total_number: all.length,
     };
   });
-  app.get<P>('/OS-ROLE/roles/:id', { preHandler: guard }, async (req) => ({ role: view(await policies.get(callerDomain(req.auth!), req.params.id)) }));
-  app.patch<P & { Body: RoleBody }>('/OS-ROLE/roles/:id', { schema: { body: RoleBody }, preHandler: guard }, async (req) =>
+  app.get<P>('/OS-ROLE/roles/:id', { schema: { params: IdParams, summary: 'Show a custom policy', answers: { 200: CustomRoleResponse } }, preHandler: guard }, async (req) => ({ role: view(await policies.get(callerDomain(req.auth!), req.params.id)) }));
+  app.patch<P & { Body: RoleBody }>('/OS-ROLE/roles/:id', { schema: { params: IdParams, body: RoleBody, summary: 'Update a custom policy', answers: { 200: CustomRoleResponse } }, preHandler: guard }, async (req) =>
     ({ role: view(await policies.update(callerDomain(req.auth!), req.params.id, req.body.role)) }));
-  app.delete<P>('/OS-ROLE/roles/:id', { preHandler: guard }, async (req, reply) => {
+  app.delete<P>('/OS-ROLE/roles/:id', { schema: { params: IdParams, summary: 'Delete a custom policy (200, no body, as OTC)', answers: { 200: null } }, preHandler: guard }, async (req, reply) => {
     await policies.delete(callerDomain(req.auth!), req.params.id);
     return reply.code(200).send();
   });

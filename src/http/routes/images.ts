@@ -6,6 +6,12 @@ import type { ServerDetails } from '../../services/server-details.js';
 import { callerOf } from '../auth.js';
 import { intParam, one, type RawQuery } from '../query.js';
 import { catalogImageView, namedImageView, type ImageView } from '../views/image-view.js';
+import { Type } from 'typebox';
+import { ImageListResponse, ImageWire } from '../schemas/image-responses.js';
+import { ImageListQuery } from '../schemas/queries.js';
+import { GlanceVersionsResponse } from '../schemas/service-responses.js';
+
+const ImageParams = Type.Object({ image_id: Type.String() });
 
 // A read-only Glance v2 subset at /image (catalog type `image`). It serves the public image
 // catalog (domain/image-catalog.ts: OTC's image names, found by name or id) and, beside it,
@@ -21,14 +27,14 @@ export function imageRoutes(app: FastifyInstance, details: ServerDetails, public
   const root = (req: FastifyRequest) => `${publicUrl || `${req.protocol}://${req.host}`}/image`;
   const versions = (req: FastifyRequest) => ({ versions: [{ id: 'v2.9', status: 'CURRENT', links: [{ rel: 'self', href: `${root(req)}/v2/` }] }] });
   // Glance answers its version list with 300 Multiple Choices.
-  app.get('/image', async (req, reply) => reply.code(300).send(versions(req)));
-  app.get('/image/v2', async (req) => versions(req));
+  app.get('/image', { schema: { summary: 'Glance versions', answers: { 300: GlanceVersionsResponse } } }, async (req, reply) => reply.code(300).send(versions(req)));
+  app.get('/image/v2', { schema: { summary: 'Glance v2', answers: { 200: GlanceVersionsResponse } } }, async (req) => versions(req));
 
   app.register(async (glance) => {
     glance.addHook('preValidation', async (req) => {
       if (!req.auth!.project) throw new Forbidden('a project-scoped token is required');
     });
-    glance.get('/images', async (req) => {
+    glance.get('/images', { schema: { querystring: ImageListQuery, summary: 'List images (the public catalog and the ids servers use)', answers: { 200: ImageListResponse } } }, async (req) => {
       const q = req.query as RawQuery;
       const limit = intParam(q, 'limit', 1, 1000);
       const marker = one(q, 'marker');
@@ -50,7 +56,7 @@ export function imageRoutes(app: FastifyInstance, details: ServerDetails, public
       const next = more ? { next: `/v2/images?${new URLSearchParams({ ...Object.fromEntries(filters), limit: String(limit), marker: page[page.length - 1].id })}` } : {};
       return { images: page, schema: '/v2/schemas/images', first: '/v2/images', ...next };
     });
-    glance.get<{ Params: { image_id: string } }>('/images/:image_id', async (req) => {
+    glance.get<{ Params: { image_id: string } }>('/images/:image_id', { schema: { params: ImageParams, summary: 'Show an image', answers: { 200: ImageWire } } }, async (req) => {
       const id = req.params.image_id;
       const known = catalogImageById(id);
       if (known) return catalogImageView(known);

@@ -5,6 +5,9 @@ import type { IdentityService } from '../../services/identity.js';
 import { one, type RawQuery } from '../query.js';
 import { listLinks, roleView } from '../views/keystone-view.js';
 import { iamGuard } from './keystone-common.js';
+import { Type } from 'typebox';
+import { RoleAssignmentsQuery } from '../schemas/queries.js';
+import { RoleAssignmentsResponse, RolesResponse } from '../schemas/keystone-responses.js';
 
 // Grants of a role or policy (CONTRACT §9.4), to a user or a group:
 //   /projects/{p}/{users|groups}/{a}/roles/{r}        on a project
@@ -16,6 +19,8 @@ import { iamGuard } from './keystone-common.js';
 
 type GrantParams = { Params: { sid: string; aid: string; rid: string } };
 type ListParams = { Params: { sid: string; aid: string } };
+const GrantParamsSchema = Type.Object({ sid: Type.String(), aid: Type.String(), rid: Type.String() });
+const ListParamsSchema = Type.Object({ sid: Type.String(), aid: Type.String() });
 
 const SCOPES = [
   { path: (a: string) => `/projects/:sid/${a}/:aid/roles`, type: 'project', suffix: '' },
@@ -33,26 +38,26 @@ export function grantRoutes(app: FastifyInstance, identity: IdentityService, bas
       const actor = (p: { aid: string }): Actor => ({ kind, id: p.aid });
       const scope = (p: { sid: string }): Scope => ({ type: s.type, id: p.sid });
       const grantPath = `${s.path(actors)}/:rid${s.suffix}`;
-      app.put<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+      app.put<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Grant a role to a ${kind} on a ${s.type} scope`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
         await iam.grant(actor(req.params), scope(req.params), req.params.rid);
         return reply.code(204).send();
       });
-      app.get<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+      app.get<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Check a grant to a ${kind} on a ${s.type} scope (204 or 404)`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
         await iam.checkGrant(actor(req.params), scope(req.params), req.params.rid);
         return reply.code(204).send();
       });
-      app.delete<GrantParams>(grantPath, { preHandler: guard }, async (req, reply) => {
+      app.delete<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Revoke a grant from a ${kind} on a ${s.type} scope`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
         await iam.revoke(actor(req.params), scope(req.params), req.params.rid);
         return reply.code(204).send();
       });
-      app.get<ListParams>(`${s.path(actors)}${s.suffix}`, { preHandler: guard }, async (req) => {
+      app.get<ListParams>(`${s.path(actors)}${s.suffix}`, { schema: { params: ListParamsSchema, summary: `Roles of a ${kind} on a ${s.type} scope`, answers: { 200: RolesResponse } }, preHandler: guard }, async (req) => {
         const roles = await iam.rolesGranted(actor(req.params), scope(req.params));
         return { roles: roles.map((r) => roleView(r, base)), links: listLinks(base, req.url.replace(/^\/(identity\/)?v3\//, '').split('?')[0]) };
       });
     }
   }
 
-  app.get('/role_assignments', { preHandler: guard }, async (req) => {
+  app.get('/role_assignments', { schema: { querystring: RoleAssignmentsQuery, summary: 'List role assignments', answers: { 200: RoleAssignmentsResponse } }, preHandler: guard }, async (req) => {
     const q = req.query as RawQuery;
     const inheritedTo = one(q, 'scope.OS-INHERIT:inherited_to');
     if (inheritedTo !== undefined && inheritedTo !== 'projects') throw new BadRequest('scope.OS-INHERIT:inherited_to must be "projects"');

@@ -6,6 +6,11 @@ import { callerDomain, iamGuard } from './keystone-common.js';
 import { groupRoutes } from './keystone-groups.js';
 import { grantRoutes } from './keystone-grants.js';
 import { one, type RawQuery } from '../query.js';
+import { DomainNameQuery, NameQuery, TokenQuery, UserListQuery } from '../schemas/queries.js';
+import {
+  CatalogResponse, DomainResponse, DomainsResponse, ProjectResponse, ProjectsResponse, RoleResponse, RolesResponse,
+  TokenResponse, UserResponse, UsersResponse,
+} from '../schemas/keystone-responses.js';
 import {
   domainView, listLinks, projectView, roleView, tokenView, userView, type CatalogOptions,
 } from '../views/keystone-view.js';
@@ -61,6 +66,8 @@ const DomainBody = Type.Object({
 }, { additionalProperties: false });
 
 type P = { id: string };
+const IdParams = Type.Object({ id: Type.String() });
+const SubjectHeader = Type.Object({ 'x-subject-token': Type.Optional(Type.String({ description: 'the token to validate or revoke (required)' })) });
 const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
 const ENABLED_VALUES = new Set([...TRUE_VALUES, 'false', '0', 'no', 'off']);
 
@@ -70,55 +77,55 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   const admin = iamGuard();
   const base = `${catalog.publicUrl}/identity/v3`;
 
-  app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody } }, async (req, reply) => {
+  app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody, querystring: TokenQuery, summary: 'Issue a token (answered in X-Subject-Token)', answers: { 201: TokenResponse } } }, async (req, reply) => {
     const a = req.body.auth;
     const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope }, req.ip);
     const nocatalog = (req.query as RawQuery).nocatalog !== undefined;
     return reply.code(201).header('X-Subject-Token', token).send(tokenView(ctx, catalog, !nocatalog));
   });
-  app.get('/auth/tokens', { preHandler: auth }, async (req, reply) => {
+  app.get('/auth/tokens', { schema: { querystring: TokenQuery, headers: SubjectHeader, summary: 'Validate a token', answers: { 200: TokenResponse } }, preHandler: auth }, async (req, reply) => {
     const subject = req.headers['x-subject-token'];
     if (typeof subject !== 'string') throw new BadRequest('X-Subject-Token header is required');
     const ctx = await identity.validate(subject).catch(() => { throw new NotFoundToken(); });
     return reply.header('X-Subject-Token', subject).send(tokenView(ctx, catalog, (req.query as RawQuery).nocatalog === undefined));
   });
-  app.delete('/auth/tokens', { preHandler: auth }, async (req, reply) => {
+  app.delete('/auth/tokens', { schema: { headers: SubjectHeader, summary: 'Revoke a token', answers: { 204: null } }, preHandler: auth }, async (req, reply) => {
     const subject = req.headers['x-subject-token'];
     if (typeof subject !== 'string') throw new BadRequest('X-Subject-Token header is required');
     await identity.revoke(subject);
     return reply.code(204).send();
   });
-  app.get('/auth/catalog', { preHandler: auth }, async (req) => ({ catalog: tokenView(req.auth!, catalog).token.catalog ?? [], links: listLinks(base, 'auth/catalog') }));
-  app.get('/auth/projects', { preHandler: auth }, async (req) => ({
+  app.get('/auth/catalog', { schema: { summary: 'Catalog of the caller\'s token', answers: { 200: CatalogResponse } }, preHandler: auth }, async (req) => ({ catalog: tokenView(req.auth!, catalog).token.catalog ?? [], links: listLinks(base, 'auth/catalog') }));
+  app.get('/auth/projects', { schema: { summary: 'Projects the caller can scope to', answers: { 200: ProjectsResponse } }, preHandler: auth }, async (req) => ({
     projects: (await identity.projectsOfUser(req.auth!.user.id)).map((p) => projectView(p, base)), links: listLinks(base, 'auth/projects'),
   }));
 
   // ---- projects ----
-  app.get('/projects', { preHandler: admin }, async (req) => {
+  app.get('/projects', { schema: { querystring: DomainNameQuery, summary: 'List projects', answers: { 200: ProjectsResponse } }, preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
     return { projects: (await identity.listProjects({ domainId: one(q, 'domain_id'), name: one(q, 'name') })).map((p) => projectView(p, base)), links: listLinks(base, 'projects') };
   });
-  app.get<{ Params: P }>('/projects/:id', { preHandler: admin }, async (req) => ({ project: projectView(await identity.getProject(req.params.id), base) }));
-  app.post<{ Body: Static<typeof ProjectBody> }>('/projects', { schema: { body: ProjectBody }, preHandler: admin }, async (req, reply) => {
+  app.get<{ Params: P }>('/projects/:id', { schema: { params: IdParams, summary: 'Show a project', answers: { 200: ProjectResponse } }, preHandler: admin }, async (req) => ({ project: projectView(await identity.getProject(req.params.id), base) }));
+  app.post<{ Body: Static<typeof ProjectBody> }>('/projects', { schema: { body: ProjectBody, summary: 'Create a project', answers: { 201: ProjectResponse } }, preHandler: admin }, async (req, reply) => {
     const p = req.body.project;
     if (!p.name) throw new BadRequest('project name is required');
     const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? callerDomain(req.auth!), description: p.description, enabled: p.enabled });
     return reply.code(201).send({ project: projectView(row, base) });
   });
-  app.patch<{ Params: P; Body: Static<typeof ProjectBody> }>('/projects/:id', { schema: { body: ProjectBody }, preHandler: admin }, async (req) => {
+  app.patch<{ Params: P; Body: Static<typeof ProjectBody> }>('/projects/:id', { schema: { params: IdParams, body: ProjectBody, summary: 'Update a project', answers: { 200: ProjectResponse } }, preHandler: admin }, async (req) => {
     const p = req.body.project;
     return { project: projectView(await identity.updateProject(req.params.id, { name: p.name, description: p.description, enabled: p.enabled }), base) };
   });
-  app.delete<{ Params: P }>('/projects/:id', { preHandler: admin }, async (req, reply) => {
+  app.delete<{ Params: P }>('/projects/:id', { schema: { params: IdParams, summary: 'Delete a project', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
     await identity.deleteProject(req.params.id);
     return reply.code(204).send();
   });
-  app.get<{ Params: P }>('/users/:id/projects', { preHandler: auth }, async (req) => {
+  app.get<{ Params: P }>('/users/:id/projects', { schema: { params: IdParams, summary: 'Projects of a user', answers: { 200: ProjectsResponse } }, preHandler: auth }, async (req) => {
     return { projects: (await identity.projectsOfUser(req.params.id)).map((p) => projectView(p, base)), links: listLinks(base, `users/${req.params.id}/projects`) };
   });
 
   // ---- users ----
-  app.get('/users', { preHandler: admin }, async (req) => {
+  app.get('/users', { schema: { querystring: UserListQuery, summary: 'List users', answers: { 200: UsersResponse } }, preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
     const enabled = one(q, 'enabled');
     if (enabled !== undefined && !ENABLED_VALUES.has(enabled.toLowerCase())) throw new BadRequest('enabled must be true or false');
@@ -126,37 +133,37 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
       .filter((u) => enabled === undefined || (u.enabled === 1) === TRUE_VALUES.has(enabled.toLowerCase()));
     return { users: users.map((u) => userView(u, base)), links: listLinks(base, 'users') };
   });
-  app.get<{ Params: P }>('/users/:id', { preHandler: auth }, async (req) => {
+  app.get<{ Params: P }>('/users/:id', { schema: { params: IdParams, summary: 'Show a user', answers: { 200: UserResponse } }, preHandler: auth }, async (req) => {
     return { user: userView(await identity.getUser(req.params.id), base) };
   });
-  app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody }, preHandler: admin }, async (req, reply) => {
+  app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody, summary: 'Create a user', answers: { 201: UserResponse } }, preHandler: admin }, async (req, reply) => {
     const u = req.body.user;
     if (!u.name) throw new BadRequest('user name is required');
     const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? callerDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id });
     return reply.code(201).send({ user: userView(row, base) });
   });
-  app.patch<{ Params: P; Body: Static<typeof UserBody> }>('/users/:id', { schema: { body: UserBody }, preHandler: admin }, async (req) => {
+  app.patch<{ Params: P; Body: Static<typeof UserBody> }>('/users/:id', { schema: { params: IdParams, body: UserBody, summary: 'Update a user', answers: { 200: UserResponse } }, preHandler: admin }, async (req) => {
     const u = req.body.user;
     return { user: userView(await identity.updateUser(req.params.id, { name: u.name, password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id }), base) };
   });
-  app.delete<{ Params: P }>('/users/:id', { preHandler: admin }, async (req, reply) => {
+  app.delete<{ Params: P }>('/users/:id', { schema: { params: IdParams, summary: 'Delete a user', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
     await identity.deleteUser(req.params.id);
     return reply.code(204).send();
   });
 
   // ---- roles and assignments ----
   // Keystone roles, the system policies and the caller's domain's custom policies.
-  app.get('/roles', { preHandler: admin }, async (req) => ({
+  app.get('/roles', { schema: { querystring: NameQuery, summary: 'List roles and policies', answers: { 200: RolesResponse } }, preHandler: admin }, async (req) => ({
     roles: (await identity.listRoles(one(req.query as RawQuery, 'name'), callerDomain(req.auth!))).map((r) => roleView(r, base)), links: listLinks(base, 'roles'),
   }));
-  app.get<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req) => {
+  app.get<{ Params: P }>('/roles/:id', { schema: { params: IdParams, summary: 'Show a role', answers: { 200: RoleResponse } }, preHandler: admin }, async (req) => {
     const role = await identity.getRole(req.params.id);
     if (role.kind === 'custom' && role.domain_id !== callerDomain(req.auth!)) throw new NotFound(`Could not find role: ${req.params.id}.`);
     return { role: roleView(role, base) };
   });
-  app.post<{ Body: Static<typeof RoleBody> }>('/roles', { schema: { body: RoleBody }, preHandler: admin }, async (req, reply) =>
+  app.post<{ Body: Static<typeof RoleBody> }>('/roles', { schema: { body: RoleBody, summary: 'Create a role', answers: { 201: RoleResponse } }, preHandler: admin }, async (req, reply) =>
     reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name, req.body.role.description), base) }));
-  app.delete<{ Params: P }>('/roles/:id', { preHandler: admin }, async (req, reply) => {
+  app.delete<{ Params: P }>('/roles/:id', { schema: { params: IdParams, summary: 'Delete a role', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
     await identity.deleteRole(req.params.id);
     return reply.code(204).send();
   });
@@ -164,13 +171,13 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   grantRoutes(app, identity, base);
 
   // ---- domains ----
-  app.get('/domains', { preHandler: admin }, async (req) => {
+  app.get('/domains', { schema: { querystring: NameQuery, summary: 'List domains', answers: { 200: DomainsResponse } }, preHandler: admin }, async (req) => {
     const name = one(req.query as RawQuery, 'name');
     const all = await identity.listDomains();
     return { domains: all.filter((d) => name === undefined || d.name === name).map((d) => domainView(d, base)), links: listLinks(base, 'domains') };
   });
-  app.get<{ Params: P }>('/domains/:id', { preHandler: admin }, async (req) => ({ domain: domainView(await identity.getDomain(req.params.id), base) }));
-  app.post<{ Body: Static<typeof DomainBody> }>('/domains', { schema: { body: DomainBody }, preHandler: admin }, async (req, reply) =>
+  app.get<{ Params: P }>('/domains/:id', { schema: { params: IdParams, summary: 'Show a domain', answers: { 200: DomainResponse } }, preHandler: admin }, async (req) => ({ domain: domainView(await identity.getDomain(req.params.id), base) }));
+  app.post<{ Body: Static<typeof DomainBody> }>('/domains', { schema: { body: DomainBody, summary: 'Create a domain', answers: { 201: DomainResponse } }, preHandler: admin }, async (req, reply) =>
     reply.code(201).send({ domain: domainView(await identity.createDomain(req.body.domain.name, req.body.domain.description), base) }));
 }
 

@@ -6,6 +6,10 @@ import type { PoolService } from '../../services/pool.js';
 import type { RecoveryJob, RecoveryService } from '../../services/recovery.js';
 import { callerOf } from '../auth.js';
 import { enumParam, intParam, one, type RawQuery } from '../query.js';
+import { PoolServersQuery, RecoveriesQuery } from '../schemas/queries.js';
+import {
+  PhysicalServerResponse, PhysicalServersResponse, PoolSummaryResponse, RecoveriesResponse,
+} from '../schemas/pool-responses.js';
 
 // Operator API of the physical pool (docs/operations.md#physical-pool): the inventory per AZ
 // and host type that DeH allocation and automatic recovery take servers from.
@@ -21,6 +25,7 @@ const Spec = Type.Object({
   host_type: Type.String({ minLength: 1, maxLength: 32 }),
 }, { additionalProperties: false });
 const AddBody = Type.Object({ physical_servers: Type.Array(Spec, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const NameParams = Type.Object({ name: Type.String() });
 
 export function physicalServerView(p: PhysicalServer) {
   return {
@@ -47,11 +52,11 @@ export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService, reco
   const admin = async (req: FastifyRequest) => {
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
   };
-  app.get('/opendeh/v1/pool', { preHandler: admin }, async (req) => {
+  app.get('/opendeh/v1/pool', { schema: { summary: 'Physical pool counts per AZ and host type', answers: { 200: PoolSummaryResponse } }, preHandler: admin }, async (req) => {
     const s = await pool.summary(callerOf(req));
     return { configured: s.configured, pool: s.counts.map(countView) };
   });
-  app.get('/opendeh/v1/pool/servers', { preHandler: admin }, async (req) => {
+  app.get('/opendeh/v1/pool/servers', { schema: { querystring: PoolServersQuery, summary: 'Physical servers of the pool', answers: { 200: PhysicalServersResponse } }, preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
     const list = await pool.list(callerOf(req), {
       availabilityZone: one(q, 'availability_zone'), hostType: one(q, 'host_type'),
@@ -59,14 +64,14 @@ export function operatorPoolRoutes(app: FastifyInstance, pool: PoolService, reco
     }, { limit: intParam(q, 'limit', 1, 1000) ?? 1000, marker: one(q, 'marker') });
     return { physical_servers: list.map(physicalServerView) };
   });
-  app.post<{ Body: Static<typeof AddBody> }>('/opendeh/v1/pool/servers', { schema: { body: AddBody }, preHandler: admin }, async (req, reply) => {
+  app.post<{ Body: Static<typeof AddBody> }>('/opendeh/v1/pool/servers', { schema: { body: AddBody, summary: 'Add physical servers (all or none)', answers: { 201: PhysicalServersResponse } }, preHandler: admin }, async (req, reply) => {
     const added = await pool.add(callerOf(req), req.body.physical_servers.map((s) => ({ name: s.name, availabilityZone: s.availability_zone, hostType: s.host_type })));
     return reply.code(201).send({ physical_servers: added.map(physicalServerView) });
   });
-  app.post<{ Params: { name: string } }>('/opendeh/v1/pool/servers/:name/retire', { preHandler: admin }, async (req) => {
+  app.post<{ Params: { name: string } }>('/opendeh/v1/pool/servers/:name/retire', { schema: { params: NameParams, summary: 'Retire a physical server', answers: { 200: PhysicalServerResponse } }, preHandler: admin }, async (req) => {
     return { physical_server: physicalServerView(await pool.retire(callerOf(req), req.params.name)) };
   });
-  app.get('/opendeh/v1/recoveries', { preHandler: admin }, async (req) => {
+  app.get('/opendeh/v1/recoveries', { schema: { querystring: RecoveriesQuery, summary: 'Automatic recovery jobs', answers: { 200: RecoveriesResponse } }, preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
     if (!callerOf(req).isAdmin) throw new Forbidden('only operators (admin role) may read recovery jobs');
     const jobs = await recovery.list({

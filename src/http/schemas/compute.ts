@@ -151,3 +151,4 @@ export type AutoRecoveryBody = Static<typeof AutoRecoveryBody>;
 
 export const ServerParams = Type.Object({ project_id: Type.String(), server_id: Type.String() });
 export type ServerParams = Static<typeof ServerParams>;
+export const ProjectParams = Type.Object({ project_id: Type.String() });

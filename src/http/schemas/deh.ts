@@ -62,3 +62,5 @@ export type TagQueryBody = Static<typeof TagQueryBody>;
 export const ProjectParams = Type.Object({ project_id: Type.String() });
 export const HostParams = Type.Object({ project_id: Type.String(), host_id: Type.String() });
 export type HostParams = Static<typeof HostParams>;
+export const AzParams = Type.Object({ project_id: Type.String(), az: Type.String() });
+export const QuotaParams = Type.Object({ project_id: Type.String(), tenant_id: Type.String() });

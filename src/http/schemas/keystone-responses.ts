@@ -28,3 +28,61 @@ export const TokenResponse = Type.Object({
   }),
 });
 export type TokenResponse = Static<typeof TokenResponse>;
+
+// ---- Keystone resources (views/keystone-view.ts) ----
+
+const Str = Type.String();
+const NullableStr = Type.Union([Type.String(), Type.Null()]);
+const SelfLink = Type.Object({ self: Str });
+/** Keystone's list links; previous/next are always null here (no paging). */
+const ListLinks = Type.Object({ self: Str, previous: NullableStr, next: NullableStr });
+
+export const ProjectWire = Type.Object({
+  id: Str, name: Str, domain_id: Str, description: Str, enabled: Type.Boolean(), is_domain: Type.Boolean(),
+  parent_id: NullableStr, tags: Type.Array(Str), links: SelfLink,
+});
+export const UserWire = Type.Object({
+  id: Str, name: Str, domain_id: Str, enabled: Type.Boolean(), default_project_id: Type.Optional(Str),
+  password_expires_at: Type.Null(), options: Type.Object({}), links: SelfLink,
+});
+/** A Keystone role, or a system/custom policy with OTC's extra fields (display_name, type, catalog, flag, policy …). */
+export const RoleWire = Type.Object({
+  id: Str, name: Str, domain_id: NullableStr, description: NullableStr, options: Type.Object({}), links: SelfLink,
+  display_name: Type.Optional(Str), type: Type.Optional(NullableStr), catalog: Type.Optional(NullableStr), flag: Type.Optional(Str),
+  policy: Type.Optional(Type.Unknown()), created_time: Type.Optional(Str), updated_time: Type.Optional(Str),
+});
+export const CustomRoleWire = Type.Intersect([RoleWire, Type.Object({ references: Type.Integer() })]);
+export const GroupWire = Type.Object({ id: Str, name: Str, description: NullableStr, domain_id: Str, links: SelfLink });
+export const DomainWire = Type.Object({
+  id: Str, name: Str, description: Str, enabled: Type.Boolean(), tags: Type.Array(Str), options: Type.Object({}), links: SelfLink,
+});
+
+export const ProjectResponse = Type.Object({ project: ProjectWire });
+export const ProjectsResponse = Type.Object({ projects: Type.Array(ProjectWire), links: ListLinks });
+export const UserResponse = Type.Object({ user: UserWire });
+export const UsersResponse = Type.Object({ users: Type.Array(UserWire), links: ListLinks });
+export const RoleResponse = Type.Object({ role: RoleWire });
+export const RolesResponse = Type.Object({ roles: Type.Array(RoleWire), links: ListLinks });
+export const GroupResponse = Type.Object({ group: GroupWire });
+export const GroupsResponse = Type.Object({ groups: Type.Array(GroupWire), links: ListLinks });
+export const DomainResponse = Type.Object({ domain: DomainWire });
+export const DomainsResponse = Type.Object({ domains: Type.Array(DomainWire), links: ListLinks });
+export const CatalogResponse = Type.Object({ catalog: Type.Array(CatalogEntryWire), links: ListLinks });
+
+const IdRef = Type.Object({ id: Str });
+export const RoleAssignmentsResponse = Type.Object({
+  role_assignments: Type.Array(Type.Object({
+    role: IdRef, user: Type.Optional(IdRef), group: Type.Optional(IdRef),
+    scope: Type.Object({ project: Type.Optional(IdRef), domain: Type.Optional(IdRef), 'OS-INHERIT:inherited_to': Type.Optional(Type.Literal('projects')) }),
+    links: Type.Object({ assignment: Str, membership: Type.Optional(Str) }),
+  })),
+  links: ListLinks,
+});
+
+/** OTC OS-ROLE (custom policies). */
+export const CustomRoleResponse = Type.Object({ role: CustomRoleWire });
+export const CustomRolesResponse = Type.Object({
+  links: Type.Object({ self: Str, previous: NullableStr, next: NullableStr }),
+  roles: Type.Array(CustomRoleWire),
+  total_number: Type.Integer(),
+});
