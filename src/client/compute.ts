@@ -1,4 +1,5 @@
 import type { ServerActionBody, ServerCreateBody } from '../http/schemas/compute.js';
+import type { FlavorWire } from '../http/schemas/compute-responses.js';
 import type { Session } from './session.js';
 import { send } from './transport.js';
 
@@ -86,4 +87,4 @@ export class ComputeClient {
   }
 }
 
-export interface FlavorWire { readonly id: string; readonly name: string; readonly vcpus: number; readonly ram: number; readonly disk: number }
+export type { FlavorWire };

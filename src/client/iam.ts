@@ -1,3 +1,4 @@
+import type { AssignmentWire, GroupWire, RoleWire, UserWire } from '../http/schemas/keystone-responses.js';
 import { ApiError } from './errors.js';
 import type { Session } from './session.js';
 import { send, type Query } from './transport.js';
@@ -6,23 +7,11 @@ import { send, type Query } from './transport.js';
 // grants (project, domain, all projects of a domain), role assignments, and custom policies
 // at the same endpoint with v3 → v3.0 (`…/v3.0/OS-ROLE/roles`, as the Go SDK derives it).
 
-export interface GroupWire { readonly id: string; readonly name: string; readonly description: string; readonly domain_id: string }
-export interface UserWire { readonly id: string; readonly name: string; readonly domain_id: string; readonly enabled: boolean }
-export interface RoleWire {
-  readonly id: string; readonly name: string; readonly display_name?: string; readonly type?: string | null;
-  readonly description?: string | null; readonly domain_id?: string | null; readonly catalog?: string | null;
-  readonly policy?: unknown; readonly references?: number; readonly created_time?: string; readonly updated_time?: string;
-}
+// Answer types come from the schemas the server documents them with (type-only imports).
+export type { AssignmentWire, GroupWire, RoleWire, UserWire };
 export interface PolicyInput {
   readonly display_name?: string; readonly type?: 'AX' | 'XA'; readonly description?: string; readonly policy?: unknown;
 }
-export interface AssignmentWire {
-  readonly role: { readonly id: string };
-  readonly user?: { readonly id: string };
-  readonly group?: { readonly id: string };
-  readonly scope: { readonly project?: { readonly id: string }; readonly domain?: { readonly id: string }; readonly 'OS-INHERIT:inherited_to'?: string };
-}
-
 export type GrantActor = { readonly group: string } | { readonly user: string };
 /** `inherited`: every project of the domain (OS-INHERIT). */
 export type GrantScope = { readonly project: string } | { readonly domain: string; readonly inherited?: boolean };

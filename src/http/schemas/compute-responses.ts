@@ -75,14 +75,15 @@ export const InterfacesResponse = Type.Object({
 export const ServerPasswordResponse = Type.Object({ password: Str });
 
 const FlavorSummary = Type.Object({ id: Str, name: Str, links: Links });
-const Flavor = Type.Object({
+export const FlavorWire = Type.Object({
   id: Str, name: Str, vcpus: Int, ram: Int, disk: Int, swap: Type.Union([Str, Int]),
   'OS-FLV-EXT-DATA:ephemeral': Int, 'OS-FLV-DISABLED:disabled': Type.Boolean(), 'os-flavor-access:is_public': Type.Boolean(),
   rxtx_factor: Type.Number(), description: NullableStr, links: Links,
 });
 export const FlavorListResponse = Type.Object({ flavors: Type.Array(FlavorSummary) });
-export const FlavorDetailListResponse = Type.Object({ flavors: Type.Array(Flavor) });
-export const FlavorResponse = Type.Object({ flavor: Flavor });
+export type FlavorWire = Static<typeof FlavorWire>;
+export const FlavorDetailListResponse = Type.Object({ flavors: Type.Array(FlavorWire) });
+export const FlavorResponse = Type.Object({ flavor: FlavorWire });
 export const ExtraSpecsResponse = Type.Object({ extra_specs: Type.Record(Str, Str) });
 
 const QuotaSet = Type.Object({ id: Str, instances: Int, cores: Int, ram: Int, metadata_items: Int });

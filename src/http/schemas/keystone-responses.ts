@@ -50,9 +50,14 @@ export const RoleWire = Type.Object({
   id: Str, name: Str, domain_id: NullableStr, description: NullableStr, options: Type.Object({}), links: SelfLink,
   display_name: Type.Optional(Str), type: Type.Optional(NullableStr), catalog: Type.Optional(NullableStr), flag: Type.Optional(Str),
   policy: Type.Optional(Type.Unknown()), created_time: Type.Optional(Str), updated_time: Type.Optional(Str),
+  references: Type.Optional(Type.Integer({ description: 'OS-ROLE answers: how many grants name the policy' })),
 });
+export type ProjectWire = Static<typeof ProjectWire>;
+export type UserWire = Static<typeof UserWire>;
+export type RoleWire = Static<typeof RoleWire>;
 export const CustomRoleWire = Type.Intersect([RoleWire, Type.Object({ references: Type.Integer() })]);
 export const GroupWire = Type.Object({ id: Str, name: Str, description: NullableStr, domain_id: Str, links: SelfLink });
+export type GroupWire = Static<typeof GroupWire>;
 export const DomainWire = Type.Object({
   id: Str, name: Str, description: Str, enabled: Type.Boolean(), tags: Type.Array(Str), options: Type.Object({}), links: SelfLink,
 });
@@ -70,14 +75,13 @@ export const DomainsResponse = Type.Object({ domains: Type.Array(DomainWire), li
 export const CatalogResponse = Type.Object({ catalog: Type.Array(CatalogEntryWire), links: ListLinks });
 
 const IdRef = Type.Object({ id: Str });
-export const RoleAssignmentsResponse = Type.Object({
-  role_assignments: Type.Array(Type.Object({
-    role: IdRef, user: Type.Optional(IdRef), group: Type.Optional(IdRef),
-    scope: Type.Object({ project: Type.Optional(IdRef), domain: Type.Optional(IdRef), 'OS-INHERIT:inherited_to': Type.Optional(Type.Literal('projects')) }),
-    links: Type.Object({ assignment: Str, membership: Type.Optional(Str) }),
-  })),
-  links: ListLinks,
+export const AssignmentWire = Type.Object({
+  role: IdRef, user: Type.Optional(IdRef), group: Type.Optional(IdRef),
+  scope: Type.Object({ project: Type.Optional(IdRef), domain: Type.Optional(IdRef), 'OS-INHERIT:inherited_to': Type.Optional(Type.Literal('projects')) }),
+  links: Type.Object({ assignment: Str, membership: Type.Optional(Str) }),
 });
+export type AssignmentWire = Static<typeof AssignmentWire>;
+export const RoleAssignmentsResponse = Type.Object({ role_assignments: Type.Array(AssignmentWire), links: ListLinks });
 
 /** OTC OS-ROLE (custom policies). */
 export const CustomRoleResponse = Type.Object({ role: CustomRoleWire });
