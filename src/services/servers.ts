@@ -205,7 +205,10 @@ export class ServersService {
     }
     return this.store.write(async (tx) => {
       const s = await this.mustGet(tx, caller, id);
-      const next = { ...s, ...patch, updatedAt: this.stamps().now };
+      // A field the client did not send is undefined here: it must not erase the stored one
+      // from the answer (PUT with only a description answered a server without its name).
+      const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      const next = { ...s, ...given, updatedAt: this.stamps().now };
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, { name: next.name, description: next.description, updatedAt: next.updatedAt })) {
         throw new ConcurrentUpdate();
       }

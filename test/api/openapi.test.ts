@@ -169,6 +169,9 @@ for (const dialect of DIALECTS) {
       }
       const S = '/compute/v2.1/:project_id/servers/:server_id';
       await check('PUT', S, `${N}/servers/${sid}`, tok, { server: { name: 'vm2' } });
+      // Found by this check over the fuzz suite: an update without `name` answered a server without one.
+      const described = await check('PUT', S, `${N}/servers/${sid}`, tok, { server: { description: 'd' } });
+      assert.equal(described.json().server.name, 'vm2');
       await check('PUT', `${S}/metadata`, `${N}/servers/${sid}/metadata`, tok, { metadata: { a: '1' } });
       await check('POST', `${S}/metadata`, `${N}/servers/${sid}/metadata`, tok, { metadata: { b: '2' } });
       await check('PUT', `${S}/metadata/:key`, `${N}/servers/${sid}/metadata/c`, tok, { meta: { c: '3' } });
