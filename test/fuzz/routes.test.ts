@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_PASSWORD, allocate, buildTestApp, type TestApp, type TestProject } from '../support/app.js';
@@ -22,7 +22,7 @@ import { answerProblems, leakedIds } from '../support/fuzz/oracle.js';
 //
 // Bounded: OPENDEH_FUZZ_RUNS requests per route and engine (default 20, ~4,000 per engine);
 // OPENDEH_FUZZ_SEED=<n>|random picks the run; OPENDEH_FUZZ_ROUTES=<regex> fuzzes only the matching routes;
-// OPENDEH_FUZZ_SHRINK=1 shrinks a counterexample (off by default: the first one is already
+// OPENDEH_FUZZ_TRACE=<file> logs every request and answer; OPENDEH_FUZZ_SHRINK=1 shrinks a counterexample (off by default: the first one is already
 // described in full); OPENDEH_FUZZ_REPORT=<file> writes the run's figures as JSON.
 
 const RUNS = Number(process.env.OPENDEH_FUZZ_RUNS ?? 20);
@@ -31,6 +31,8 @@ const RUNS = Number(process.env.OPENDEH_FUZZ_RUNS ?? 20);
 const SEED_ENV = process.env.OPENDEH_FUZZ_SEED ?? '20261207';
 const SEED = SEED_ENV === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_ENV);
 /** Only the routes whose `METHOD /url` matches (to chase one counterexample). */
+/** A file to append every request and its answer to (to see what a run actually sends). */
+const TRACE = process.env.OPENDEH_FUZZ_TRACE;
 const ONLY = process.env.OPENDEH_FUZZ_ROUTES ? new RegExp(process.env.OPENDEH_FUZZ_ROUTES) : undefined;
 
 interface Figures { dialect: string; routes: number; requests: number; refused: number; seconds: number; seed: number; statuses: Record<string, number>; classes: Record<string, number> }
@@ -76,13 +78,15 @@ for (const dialect of DIALECTS) {
         assert.ok(r.statusCode < 300, `${method} ${url}: ${r.statusCode} ${r.body}`);
         return r.body ? r.json() : undefined;
       };
-      const vProject = (await adm('POST', '/v3/projects', { project: { name: 'eu-de_victim', domain_id: 'default' } })).project.id;
-      const vUser = (await adm('POST', '/v3/users', { user: { name: 'victim', domain_id: 'default', password: 'pw-victim' } })).user.id;
-      const vGroup = (await adm('POST', '/v3/groups', { group: { name: 'victims' } })).group.id;
-      const vRole = (await adm('POST', '/v3/roles', { role: { name: 'victim-role' } })).role.id;
-      const vPolicy = (await adm('POST', '/v3.0/OS-ROLE/roles', { role: {
-        display_name: 'victim-policy', type: 'XA', description: 'fuzz', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['deh:*:get'] }] },
-      } })).role.id;
+      // Three of each, so that a run still has a victim after the admin deleted one.
+      const victims = async (n: number, make: (i: number) => Promise<string>) => { const out: string[] = []; for (let i = 0; i < n; i++) out.push(await make(i)); return out; };
+      const vProject = await victims(3, async (i) => (await adm('POST', '/v3/projects', { project: { name: `eu-de_victim${i}`, domain_id: 'default' } })).project.id);
+      const vUser = await victims(3, async (i) => (await adm('POST', '/v3/users', { user: { name: `victim${i}`, domain_id: 'default', password: 'pw-victim' } })).user.id);
+      const vGroup = await victims(3, async (i) => (await adm('POST', '/v3/groups', { group: { name: `victims${i}` } })).group.id);
+      const vRole = await victims(3, async (i) => (await adm('POST', '/v3/roles', { role: { name: `victim-role${i}` } })).role.id);
+      const vPolicy = await victims(3, async (i) => (await adm('POST', '/v3.0/OS-ROLE/roles', { role: {
+        display_name: `victim-policy${i}`, type: 'XA', description: 'fuzz', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['deh:*:get'] }] },
+      } })).role.id);
       const memberRole = (await adm('GET', '/v3/roles?name=member')).roles[0].id;
       const admin = { projectId: t.admin.projectId, token: t.admin.token, userId: t.admin.userId, name: t.admin.name };
       const [adminHost] = await allocate(t, admin, { name: 'admin-host' });
@@ -104,9 +108,9 @@ for (const dialect of DIALECTS) {
         params: (who, name, url) => {
           if (who === 'admin') {
             const byName: Record<string, string[]> = {
-              project_id: [t.admin.projectId, t.admin.projectId, a.projectId], tenant_id: [t.admin.projectId, vProject, a.projectId], host_id: [adminHost],
-              id: url.includes('/users') ? [vUser] : url.includes('/projects') ? [vProject] : url.includes('/OS-ROLE') ? [vPolicy] : url.includes('/domains') ? ['default'] : [vRole],
-              sid: url.includes('/projects/') ? [vProject] : ['default'], aid: [vUser, vGroup], rid: [vRole, vPolicy, memberRole], gid: [vGroup], uid: [vUser],
+              project_id: [t.admin.projectId, t.admin.projectId, a.projectId], tenant_id: [t.admin.projectId, ...vProject, a.projectId], host_id: [adminHost],
+              id: url.includes('/users') ? vUser : url.includes('/projects') ? vProject : url.includes('/OS-ROLE') ? vPolicy : url.includes('/domains') ? ['default'] : vRole,
+              sid: url.includes('/projects/') ? vProject : ['default'], aid: [...vUser, ...vGroup], rid: [...vRole, ...vPolicy, memberRole], gid: vGroup, uid: vUser,
               resource: ['c4', 's3'], az: ['eu-de-01'], flavor_id: ['c4.large.4'], image_id: [IMAGE], network_id: [NETWORK], file: ['index.html', 'app.js', 'nope.txt'],
             };
             return byName[name] ?? [];
@@ -117,7 +121,7 @@ for (const dialect of DIALECTS) {
             host_id: [mine.host, mine.host, theirs.host], server_id: [mine.server, mine.server, theirs.server], key: ['k1', 'toString', 'constructor', 'absent'],
             az: ['eu-de-01', 'eu-de-02'], flavor_id: ['c4.large.4', 'c4.xlarge.2'], image_id: [IMAGE], network_id: [NETWORK], resource: ['c4'],
             id: [mine.userId, mine.projectId, theirs.userId, theirs.projectId, memberRole, 'default'], uid: [mine.userId, theirs.userId],
-            aid: [mine.userId, theirs.userId], sid: [mine.projectId, theirs.projectId, 'default'], rid: [memberRole], gid: [vGroup], file: ['index.html', 'app.js'],
+            aid: [mine.userId, theirs.userId], sid: [mine.projectId, theirs.projectId, 'default'], rid: [memberRole], gid: vGroup, file: ['index.html', 'app.js'],
           };
           return byName[name] ?? [];
         },
@@ -157,6 +161,7 @@ for (const dialect of DIALECTS) {
             const health = await t.app.inject({ method: 'GET', url: '/opendeh/healthz' });
             if (health.statusCode !== 200) problems.push(`the health probe answers ${health.statusCode} after this request`);
             count(figures, req, res.statusCode);
+            if (TRACE) appendFileSync(TRACE, `${res.statusCode} ${describeRequest(req).slice(0, 600)} => ${res.body.slice(0, 200)}\n`);
             if (problems.length > 0) {
               throw new Error(`${problems.join('; ')}\n  request: ${describeRequest(req)}\n  answer: ${res.statusCode} ${res.body.slice(0, 400)}`);
             }

@@ -59,6 +59,20 @@ export function slotCount(root: J): number {
   return n;
 }
 
+/** Pre-order indexes (as replaceSlot counts) of the slots that hold a string. */
+export function stringSlots(root: J): number[] {
+  const out: number[] = [];
+  let i = 0;
+  const walk = (v: J): void => {
+    if (typeof v === 'string') out.push(i);
+    i++;
+    if (v instanceof JObj) v.entries.forEach((e) => walk(e[1]));
+    else if (Array.isArray(v)) (v as J[]).forEach(walk);
+  };
+  walk(root);
+  return out;
+}
+
 /** `root` with slot `index` (pre-order, as slotCount counts) replaced by `f(old)`. */
 export function replaceSlot(root: J, index: number, f: (old: J) => J): J {
   let i = index;

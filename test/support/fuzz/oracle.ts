@@ -14,6 +14,7 @@ export function familyOfUrl(url: string): Family {
   return 'deh';
 }
 
+const MUST_REFUSE = new Set(['body:bad-utf8', 'body:lone-surrogate', 'body:nul-char', 'body:deep-nesting']);
 const IMPLEMENTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // An escaped lone surrogate in JSON text: a high one not followed by a low one, or a low one alone.
@@ -29,6 +30,10 @@ export function answerProblems(req: FuzzRequest, res: LightMyRequestResponse): s
   for (const h of ['x-openstack-request-id', 'x-request-id']) {
     if (!REQUEST_ID.test(String(res.headers[h] ?? ''))) out.push(`no request id in ${h} (${String(res.headers[h])})`);
   }
+  // What the edge refuses for every route, whatever else the request holds (docs/errors.md,
+  // DEH.0001): bytes that are not UTF-8, a lone surrogate, NUL, nesting past the bound.
+  const refusedClass = req.classes.find((c) => MUST_REFUSE.has(c));
+  if (refusedClass && res.statusCode < 400) out.push(`accepted (${res.statusCode}) a body the edge must refuse (${refusedClass})`);
   const text = res.body;
   if (res.statusCode >= 400 && req.method !== 'HEAD') out.push(...errorShapeProblems(familyOfUrl(req.url), res));
   if (req.method !== 'HEAD' && /^application\/json/.test(String(res.headers['content-type'] ?? '')) && text.length > 0) {

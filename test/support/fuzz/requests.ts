@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import type { RegisteredRoute } from '../../../src/http/route-list.js';
-import { JObj, Raw, jsonText, nested, replaceSlot, slotCount, type J } from './json.js';
+import { JObj, Raw, jsonText, nested, replaceSlot, slotCount, stringSlots, type J } from './json.js';
 import { schemaArb } from './schema-arb.js';
 
 // The requests of the fuzz suite, generated per route from the schemas the route validates
@@ -43,7 +43,7 @@ export const NUMBERISH_STRINGS: readonly string[] = [
 export const PROTO_KEYS: readonly string[] = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'isPrototypeOf'];
 /** Text that is legal Unicode but odd: NUL and controls, bidi overrides, BOM, combining marks, astral characters. */
 export const ODD_STRINGS: readonly string[] = [
-  '\u0000', 'a\u0000b', '\u202egnp.exe', '\u200f\u200e', '\ufeff', 'e\u0301\u0301\u0301', '😀👩‍👩‍👧', '\u{10ffff}', '\t\r\n', ' ', '',
+  '\u202egnp.exe', '\u200f\u200e', '\ufeff', 'e\u0301\u0301\u0301', '😀👩‍👩‍👧', '\u{10ffff}', '\t\r\n', ' ', '',
   '../../etc/passwd', '%00', '%2e%2e', "'; drop table hosts; --", '<script>x</script>', '${x}', '\\', '"', 'ǅǈ', 'İı', 'ß',
 ];
 /** JSON escapes of lone UTF-16 surrogates: valid JSON text, not representable as UTF-8. */
@@ -51,7 +51,14 @@ export const LONE_SURROGATES: readonly Raw[] = ['"\\ud800"', '"x\\udc00"', '"\\u
 const WRONG_TYPES: readonly J[] = [true, false, null, [], new JObj([]), [1, 'a'], new JObj([['a', 1]]), 0, 'x'];
 
 const longString = fc.constantFrom(256, 1025, 4096, 70_000).map((n) => 'x'.repeat(n));
-const deep = fc.tuple(fc.constantFrom(31, 32, 33, 100, 2000, 20_000), fc.constantFrom('object' as const, 'array' as const)).map(([d, k]) => nested(d, k));
+/** NUL in a string: legal JSON and Unicode, but PostgreSQL's text cannot hold it. */
+export const NUL_STRINGS: readonly string[] = ['\u0000', 'a\u0000b', '\u0000\u0000'];
+/** Nesting past the parser's bound (32; the outer body adds its own levels), and just inside it. */
+const deep = fc.tuple(fc.constantFrom(33, 100, 2000, 20_000), fc.constantFrom('object' as const, 'array' as const)).map(([d, k]) => nested(d, k));
+const nearLimit = fc.tuple(fc.constantFrom(4, 16, 24), fc.constantFrom('object' as const, 'array' as const)).map(([d, k]) => nested(d, k));
+
+/** Classes of hostile values that are text. */
+const TEXT_CLASSES = new Set(['numberish-string', 'odd-unicode', 'lone-surrogate', 'long-string', 'nul-char']);
 
 /** A hostile value with its class. */
 const hostileValue: fc.Arbitrary<[J, string]> = fc.oneof(
@@ -63,6 +70,8 @@ const hostileValue: fc.Arbitrary<[J, string]> = fc.oneof(
   fc.constantFrom(...LONE_SURROGATES).map((v) => [v, 'lone-surrogate'] as [J, string]),
   longString.map((v) => [v, 'long-string'] as [J, string]),
   deep.map((v) => [v, 'deep-nesting'] as [J, string]),
+  nearLimit.map((v) => [v, 'nesting'] as [J, string]),
+  fc.constantFrom(...NUL_STRINGS).map((v) => [v, 'nul-char'] as [J, string]),
   fc.constantFrom(...PROTO_KEYS).map((k) => [new JObj([[k, new JObj([['polluted', true]])], ['x', 'y']]), 'proto-key'] as [J, string]),
 );
 
@@ -88,8 +97,12 @@ function bodyArb(route: RegisteredRoute, world: FuzzWorld): fc.Arbitrary<Body> {
   const json = (v: J, classes: string[]): Body => ({ payload: jsonText(v), contentType: 'application/json', classes });
   return fc.oneof(
     { weight: 4, arbitrary: valid.map((v) => json(v, ['body:schema-valid'])) },
-    // One member of a valid body replaced, or given a sibling, by a hostile value.
+    // One member of a valid body replaced, or given a sibling, by a hostile value. Text goes
+    // where the schema expects text (a string member), so that only its content is hostile and
+    // it travels past validation into the services and the store.
     { weight: 8, arbitrary: fc.tuple(valid, fc.nat(), hostileValue, fc.boolean()).map(([v, at, [bad, cls], sibling]) => {
+      const strings = TEXT_CLASSES.has(cls) ? stringSlots(v) : [];
+      if (strings.length > 0) return json(replaceSlot(v, strings[at % strings.length], () => bad), [`body:${cls}`]);
       const slot = at % slotCount(v);
       const out = sibling
         ? replaceSlot(v, slot, (old) => (old instanceof JObj ? new JObj([...old.entries, [cls === 'proto-key' ? '__proto__' : 'fuzz', bad]]) : bad))
@@ -129,17 +142,18 @@ const BAD_SEGMENTS: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.constantFrom('%00', '%2F', '%2e%2e', '..', '.', '%20', '%E2%80%AE', '%F0%9F%98%80').map((s) => [s, 'path:odd-escape'] as [string, string]),
   fc.constantFrom(...PROTO_KEYS).map((s) => [s, 'path:proto-key'] as [string, string]),
   fc.constantFrom(501, 2000, 9000).map((n) => ['a'.repeat(n), 'path:long-param'] as [string, string]),
-  fc.constantFrom(...NUMBERISH_STRINGS.filter(Boolean), ...ODD_STRINGS.filter(Boolean), '-1', '0', '99999999999999999999').map((s) => [encodeURIComponent(s), 'path:odd-id'] as [string, string]),
+  fc.constantFrom(...NUMBERISH_STRINGS.filter(Boolean), ...ODD_STRINGS.filter(Boolean), ...NUL_STRINGS, '-1', '0', '99999999999999999999').map((s) => [encodeURIComponent(s), 'path:odd-id'] as [string, string]),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map((s) => [encodeURIComponent(s), 'path:odd-id'] as [string, string]),
   fc.uuid().map((s) => [s, 'path:unknown-id'] as [string, string]),
 );
 
-function pathArb(route: RegisteredRoute, caller: Caller, world: FuzzWorld): fc.Arbitrary<{ url: string; classes: string[] }> {
+function pathArb(route: RegisteredRoute, caller: Caller, world: FuzzWorld, hostile: boolean): fc.Arbitrary<{ url: string; classes: string[] }> {
   const names = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
   const values = names.map((name) => {
     const known = world.params(caller, name, route.url);
-    const good = known.length > 0 ? fc.constantFrom(...known).map((v) => [encodeURIComponent(v), ''] as [string, string]) : BAD_SEGMENTS;
-    return fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: BAD_SEGMENTS });
+    const good = known.length > 0 ? fc.constantFrom(...known).map((v) => [encodeURIComponent(v), ''] as [string, string])
+      : fc.uuid().map((v) => [v, ''] as [string, string]);
+    return hostile ? fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: BAD_SEGMENTS }) : good;
   });
   const shape = fc.constantFrom<[(p: string) => string, string]>(
     [(p) => p, ''], [(p) => p, ''], [(p) => p, ''], [(p) => p, ''], [(p) => p, ''], [(p) => p, ''],
@@ -147,7 +161,7 @@ function pathArb(route: RegisteredRoute, caller: Caller, world: FuzzWorld): fc.A
     [(p) => `${p}/extra`, 'path:extra-segment'], [(p) => p.toUpperCase(), 'path:case'], [(p) => `${p};x=1`, 'path:matrix-param'],
     [(p) => p.replace(/^\/v3/, '/identity/v3'), 'path:identity-prefix'], [(p) => `${p}%`, 'path:bad-escape'],
   );
-  return fc.tuple(fc.tuple(...values), shape).map(([vs, [f, cls]]) => {
+  return fc.tuple(fc.tuple(...values), hostile ? shape : fc.constant<[(p: string) => string, string]>([(p) => p, ''])).map(([vs, [f, cls]]) => {
     let i = 0;
     const filled = route.url.replace(/:[A-Za-z0-9_]+/g, () => vs[i++][0]);
     return { url: f(filled), classes: [...vs.map((v) => v[1]), cls].filter(Boolean) };
@@ -168,7 +182,7 @@ function queryArb(route: RegisteredRoute, world: FuzzWorld): fc.Arbitrary<{ quer
   const value: fc.Arbitrary<[string, string]> = fc.oneof(
     { weight: 3, arbitrary: fc.oneof(fc.constantFrom('1', '10', '0', 'true', 'false', 'asc', 'desc', '2024-01-01T00:00:00Z', 'k=v'), fc.constantFrom(...world.pool)).map((v) => [encodeURIComponent(v), ''] as [string, string]) },
     { weight: 2, arbitrary: fc.constantFrom(...EXTREME_NUMBERS.map((r) => r.text), ...NUMBERISH_STRINGS).map((v) => [encodeURIComponent(v), 'query:extreme-number'] as [string, string]) },
-    { weight: 1, arbitrary: fc.constantFrom(...ODD_STRINGS, ...PROTO_KEYS).map((v) => [encodeURIComponent(v), 'query:odd-value'] as [string, string]) },
+    { weight: 1, arbitrary: fc.constantFrom(...ODD_STRINGS, ...PROTO_KEYS, ...NUL_STRINGS).map((v) => [encodeURIComponent(v), 'query:odd-value'] as [string, string]) },
     { weight: 1, arbitrary: fc.constantFrom('%zz', '%', '%ed%a0%80', '%c0%af', '%ff', 'a%00b').map((v) => [v, 'query:bad-escape'] as [string, string]) },
     { weight: 1, arbitrary: longString.map((v) => [v, 'query:long-value'] as [string, string]) },
   );
@@ -205,33 +219,51 @@ const ODD_HEADERS: fc.Arbitrary<[Record<string, string | string[]>, string]> = f
 
 const OTHER_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'SEARCH', 'PURGE'];
 
+/**
+ * Which part of a request is hostile. `scatter` breaks any number of parts at once; the others
+ * break exactly one and keep the rest clean (a caller who may call the route, its own ids, a
+ * body its schema accepts), so that the broken part reaches the code behind every other gate.
+ */
+export type Focus = 'scatter' | 'clean' | 'body' | 'path' | 'query' | 'header' | 'method' | 'auth';
+const FOCUS: readonly (readonly [Focus, number])[] = [['scatter', 4], ['clean', 2], ['body', 6], ['path', 2], ['query', 2], ['header', 1], ['method', 1], ['auth', 2]];
+
+const GARBAGE_TOKENS = ['x', 'gAAAAA'.padEnd(180, 'A'), '00000000-0000-4000-8000-000000000000', 'a'.repeat(5000), '%ff', ' ', '__proto__'];
+
 export function requestArb(route: RegisteredRoute, world: FuzzWorld, tokens: (c: Caller) => string | undefined): fc.Arbitrary<FuzzRequest> {
-  const caller = fc.constantFrom<Caller>('own', 'own', 'own', 'own', 'other', 'other', 'admin', 'admin', 'none', 'garbage');
-  return caller.chain((who) => fc.record({
-    path: pathArb(route, who, world),
-    query: queryArb(route, world),
-    body: bodyArb(route, world),
-    method: fc.oneof({ weight: 12, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }),
-    headers: fc.oneof({ weight: 4, arbitrary: fc.constant<[Record<string, string | string[]>, string]>([{}, '']) }, { weight: 1, arbitrary: ODD_HEADERS }),
-    token: who === 'garbage'
-      ? fc.constantFrom('x', 'gAAAAA'.padEnd(180, 'A'), '00000000-0000-4000-8000-000000000000', 'a'.repeat(5000), '%ff', ' ', '__proto__').map((t) => [t])
-      : fc.constant([tokens(who)]),
-    // A second, conflicting token header now and then: the first must not be trusted blindly.
-    dupToken: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
-  }).map(({ path, query, body, method, headers: [extra, hcls], token: [tok], dupToken }) => {
-    const withBody = body.payload !== undefined && method !== 'GET' && method !== 'HEAD';
-    const headers: Record<string, string | string[]> = {
-      ...(withBody && body.contentType !== undefined && { 'content-type': body.contentType }),
-      ...body.extraHeaders,
-      ...extra,
-    };
-    if (tok !== undefined) headers['x-auth-token'] = dupToken ? [tok, 'garbage-token'] : tok;
-    const classes = [
-      `auth:${who}`, ...path.classes, ...query.classes, ...(withBody ? body.classes : []), ...(hcls ? [hcls] : []),
-      ...(method !== route.method ? ['method:other'] : []), ...(dupToken && tok !== undefined ? ['header:duplicate-token'] : []),
-    ];
-    return { method, url: path.url + query.query, headers, ...(withBody && { payload: body.payload }), caller: who, classes };
-  }));
+  // The caller who may call the route: the admin for identity and operator routes, the tenant otherwise.
+  const adminRoute = /^\/(identity|v3|opendeh\/v1)/.test(route.url);
+  const entitled = fc.constantFrom<Caller>(...(adminRoute ? ['admin', 'admin', 'admin', 'own'] as const : ['own', 'own', 'own', 'admin'] as const));
+  const anyCaller = fc.constantFrom<Caller>('own', 'own', 'own', 'own', 'other', 'other', 'admin', 'admin', 'none', 'garbage');
+  const hostileCaller = fc.constantFrom<Caller>('other', 'other', 'none', 'garbage', 'own');
+  const focusArb = fc.oneof(...FOCUS.map(([f, weight]) => ({ weight, arbitrary: fc.constant(f) })));
+  return focusArb.chain((focus) => {
+    const hostile = (part: Focus) => focus === 'scatter' || focus === part;
+    const callerArb = focus === 'scatter' ? anyCaller : focus === 'auth' ? hostileCaller : entitled;
+    return callerArb.chain((who) => fc.record({
+      path: pathArb(route, who, world, hostile('path')),
+      query: hostile('query') ? queryArb(route, world) : fc.constant({ query: '', classes: [] as string[] }),
+      body: hostile('body') ? bodyArb(route, world) : schemaArb(route.schema.body, { pool: world.pool }).map((v): Body => ({ payload: jsonText(v), contentType: 'application/json', classes: ['body:schema-valid'] })),
+      method: hostile('method') ? fc.oneof({ weight: focus === 'method' ? 1 : 12, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }) : fc.constant(route.method),
+      headers: hostile('header') ? fc.oneof({ weight: focus === 'header' ? 0 : 4, arbitrary: fc.constant<[Record<string, string | string[]>, string]>([{}, '']) }, { weight: 1, arbitrary: ODD_HEADERS })
+        : fc.constant<[Record<string, string | string[]>, string]>([{}, '']),
+      token: who === 'garbage' ? fc.constantFrom(...GARBAGE_TOKENS).map((t) => [t]) : fc.constant([tokens(who)]),
+      // A second, conflicting token header now and then: the first must not be trusted blindly.
+      dupToken: hostile('auth') ? fc.constantFrom(false, false, false, true) : fc.constant(false),
+    }).map(({ path, query, body, method, headers: [extra, hcls], token: [tok], dupToken }) => {
+      const withBody = body.payload !== undefined && method !== 'GET' && method !== 'HEAD';
+      const headers: Record<string, string | string[]> = {
+        ...(withBody && body.contentType !== undefined && { 'content-type': body.contentType }),
+        ...body.extraHeaders,
+        ...extra,
+      };
+      if (tok !== undefined) headers['x-auth-token'] = dupToken ? [tok, 'garbage-token'] : tok;
+      const classes = [
+        `focus:${focus}`, `auth:${who}`, ...path.classes, ...query.classes, ...(withBody ? body.classes : []), ...(hcls ? [hcls] : []),
+        ...(method !== route.method ? ['method:other'] : []), ...(dupToken && tok !== undefined ? ['header:duplicate-token'] : []),
+      ];
+      return { method, url: path.url + query.query, headers, ...(withBody && { payload: body.payload }), caller: who, classes };
+    }));
+  });
 }
 
 /** Shortened for a counterexample message. */
