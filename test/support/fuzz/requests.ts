@@ -235,7 +235,9 @@ export function requestArb(route: RegisteredRoute, world: FuzzWorld, tokens: (c:
   const entitled = fc.constantFrom<Caller>(...(adminRoute ? ['admin', 'admin', 'admin', 'own'] as const : ['own', 'own', 'own', 'admin'] as const));
   const anyCaller = fc.constantFrom<Caller>('own', 'own', 'own', 'own', 'other', 'other', 'admin', 'admin', 'none', 'garbage');
   const hostileCaller = fc.constantFrom<Caller>('other', 'other', 'none', 'garbage', 'own');
-  const focusArb = fc.oneof(...FOCUS.map(([f, weight]) => ({ weight, arbitrary: fc.constant(f) })));
+  // A body is only sent with a method that carries one; elsewhere a hostile body would be a wasted run.
+  const takesBody = ['POST', 'PUT', 'PATCH'].includes(route.method) || route.schema.body !== undefined;
+  const focusArb = fc.oneof(...FOCUS.filter(([f]) => takesBody || f !== 'body').map(([f, weight]) => ({ weight, arbitrary: fc.constant(f) })));
   return focusArb.chain((focus) => {
     const hostile = (part: Focus) => focus === 'scatter' || focus === part;
     const callerArb = focus === 'scatter' ? anyCaller : focus === 'auth' ? hostileCaller : entitled;
