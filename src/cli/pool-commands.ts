@@ -55,4 +55,13 @@ export function registerPoolCommands(program: Command, io: Io): void {
       for (const n of names) out.push(await c.operator.retirePhysicalServer(n));
       emit(io, o, { physical_servers: out }, () => serverTable(out));
     });
+
+  withConnection(pool.command('recoveries').description('automatic recovery jobs of failed DeHs, newest first (docs/recovery.md)'))
+    .option('--state <state>', 'pending, waiting, done or cancelled')
+    .option('--host <id>', 'only the recovery of this failed DeH')
+    .action(async (o: ConnectionFlags & { state?: string; host?: string }) => {
+      const list = await (await open(o, io)).operator.recoveries({ state: o.state, dedicated_host_id: o.host });
+      emit(io, o, { recoveries: list }, () => table(['FAILED DEH', 'STATE', 'NEW DEH', 'AZ', 'TYPE', 'ATTEMPTS', 'DETAIL'],
+        list.map((r) => [r.dedicated_host_id, r.state, r.new_dedicated_host_id ?? '', r.availability_zone, r.host_type, r.attempts, r.detail])));
+    });
 }

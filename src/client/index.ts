@@ -11,7 +11,7 @@ export { ApiError, ConnectionError, EndpointNotFound, parseErrorBody } from './e
 export { ComputeClient, type CreateServerRequest, type FlavorWire, type NovaServer } from './compute.js';
 export { DehClient, type AllocateRequest, type DehServerWire, type HostPatch, type HostWire, type ListHostsQuery, type QuotaEntry, type TagWire } from './deh.js';
 export { IamClient, type AssignmentWire, type GrantActor, type GrantScope, type GroupWire, type PolicyInput, type RoleWire, type UserWire } from './iam.js';
-export { OperatorClient, type PhysicalServerInput, type PhysicalServerWire, type PoolCountWire } from './operator.js';
+export { OperatorClient, type PhysicalServerInput, type PhysicalServerWire, type PoolCountWire, type RecoveryWire } from './operator.js';
 export { identityBase, login, resume, Session, type LoginOptions } from './session.js';
 
 export interface Client {

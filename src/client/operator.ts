@@ -25,6 +25,20 @@ export interface PoolCountWire {
   readonly retired: number;
 }
 
+export interface RecoveryWire {
+  readonly id: string;
+  readonly dedicated_host_id: string;
+  readonly project_id: string;
+  readonly availability_zone: string;
+  readonly host_type: string;
+  readonly state: 'pending' | 'waiting' | 'done' | 'cancelled';
+  readonly new_dedicated_host_id: string | null;
+  readonly attempts: number;
+  readonly detail: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
 export interface PhysicalServerInput { readonly name: string; readonly availability_zone: string; readonly host_type: string }
 
 export class OperatorClient {
@@ -73,5 +87,10 @@ export class OperatorClient {
 
   async retirePhysicalServer(name: string): Promise<PhysicalServerWire> {
     return (await this.call<{ physical_server: PhysicalServerWire }>('POST', `/pool/servers/${encodeURIComponent(name)}/retire`)).physical_server;
+  }
+
+  /** Automatic recovery jobs, newest first (docs/recovery.md). */
+  async recoveries(q: { state?: string; dedicated_host_id?: string; limit?: number } = {}): Promise<RecoveryWire[]> {
+    return (await this.call<{ recoveries: RecoveryWire[] }>('GET', '/recoveries', undefined, { ...q })).recoveries;
   }
 }

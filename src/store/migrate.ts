@@ -10,7 +10,7 @@ import * as m0009 from './migrations/0009-host-list-generations.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': m0001,
   '0002-compute': m0002,
   '0003-fixed-ips': m0003,
@@ -27,14 +27,18 @@ const MIGRATIONS: Record<string, Migration> = {
 const ORDER = { allowUnorderedMigrations: true } as const;
 
 class StaticProvider implements MigrationProvider {
+  constructor(private readonly migrations: Readonly<Record<string, Migration>> = MIGRATIONS) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
+    return { ...this.migrations };
   }
 }
 
-/** `schema` (PostgreSQL) keeps the migration bookkeeping beside the tables it describes. */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(), ...ORDER, ...(schema && { migrationTableSchema: schema }) });
+/**
+ * `schema` (PostgreSQL) keeps the migration bookkeeping beside the tables it describes.
+ * `migrations` is for the order test only (a database that ran a later number first).
+ */
+export async function migrateToLatest(db: Kysely<any>, schema?: string, migrations?: Readonly<Record<string, Migration>>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations), ...ORDER, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

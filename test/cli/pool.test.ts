@@ -55,6 +55,15 @@ for (const dialect of DIALECTS) {
       const noMore = await run('host', 'allocate', '--name', 'p2', '--az', 'eu-de-01', '--type', 'c4');
       assert.equal(noMore.code, 1);
       assert.match(noMore.err, /DEH\.0053/);
+
+      // The DeH fails; with no ECS on it the recovery ends at once, and the CLI lists it.
+      const fault = await t.call('POST', `/opendeh/v1/hosts/${hostId}/fault`, { token: t.admin.token, body: {} });
+      assert.equal(fault.statusCode, 200, fault.body);
+      await t.services.recovery.settled();
+      const rec = await run('pool', 'recoveries', '--host', hostId);
+      assert.equal(rec.code, 0, rec.err);
+      assert.match(rec.out, /^FAILED DEH\s+STATE\s+NEW DEH\s+AZ\s+TYPE\s+ATTEMPTS\s+DETAIL\n/);
+      assert.match(rec.out, new RegExp(`${hostId}\\s+done\\s+eu-de-01\\s+c4\\s+1\\s+no ECS with automatic recovery on`));
     });
   });
 }
