@@ -102,3 +102,15 @@ test('OPENDEH_POOL_FILE: read once, entries expanded, every problem named', asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('trace retention: seconds or s/m/h/d, default 7 days, bounded; trace writes on|off', () => {
+  assert.equal(loadConfig({}).traceRetentionSeconds, 7 * 86400);
+  assert.equal(loadConfig({}).traceWrites, true);
+  assert.equal(loadConfig({ OPENDEH_TRACE_RETENTION: '36h' }).traceRetentionSeconds, 36 * 3600);
+  assert.equal(loadConfig({ OPENDEH_TRACE_RETENTION: '3600' }).traceRetentionSeconds, 3600);
+  assert.equal(loadConfig({ OPENDEH_TRACE_WRITES: 'off' }).traceWrites, false);
+  for (const bad of ['7 days', '-1', '10s', '0', '99999d']) {
+    assert.throws(() => loadConfig({ OPENDEH_TRACE_RETENTION: bad }), /OPENDEH_TRACE_RETENTION/, bad);
+  }
+  assert.throws(() => loadConfig({ OPENDEH_TRACE_WRITES: 'no' }), /OPENDEH_TRACE_WRITES/);
+});

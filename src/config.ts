@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HOST_TYPES_BY_NAME } from './domain/flavors.js';
 import { physicalNameProblem, type PhysicalServerSpec } from './domain/pool.js';
 import type { Rate } from './domain/token-bucket.js';
+import { parseDuration } from './domain/trace.js';
 
 // Configuration: read once from the environment in main.ts, validated, frozen, passed down.
 // Every option has a default and a line of help (shown by `opendeh config`), and every bad
@@ -57,6 +58,10 @@ export interface Config {
   readonly recoveryLeaseSeconds: number;
   /** Testing aid: milliseconds of pause per ECS a recovery moves (crash tests, demos). */
   readonly recoveryStepDelayMs: number;
+  /** CTS traces older than this are pruned (seconds). */
+  readonly traceRetentionSeconds: number;
+  /** false only to measure what tracing costs (bench); every change is traced otherwise. */
+  readonly traceWrites: boolean;
 }
 
 /** `count` events per `seconds`: a token bucket of `count` that refills in `seconds`. */
@@ -78,6 +83,13 @@ const int = (min: number, max: number) => (raw: string): number => {
   return n;
 };
 const str = (raw: string): string => raw;
+/** Seconds, or a number with s/m/h/d (7d, 36h), within [min, max] seconds. */
+const duration = (min: number, max: number) => (raw: string): number => {
+  const n = parseDuration(raw);
+  if (n === null) throw new BadValue(`expected seconds or a number with s/m/h/d (e.g. 7d), got "${raw}"`);
+  if (n < min || n > max) throw new BadValue(`expected ${min}..${max} seconds, got ${n}`);
+  return n;
+};
 const nonEmpty = (raw: string): string => {
   if (raw.trim() === '') throw new BadValue('must not be empty');
   return raw.trim();
@@ -223,6 +235,17 @@ const OPTIONS: { [K in keyof Config]: Option<K> } = {
   rateSource: { env: 'OPENDEH_RATE_SOURCE', default: '', help: 'Requests per source address, COUNT/SECONDS; over it → 429 + Retry-After; empty = off', parse: rate },
   loginFailuresUser: {
     env: 'OPENDEH_LOGIN_FAILURES_USER', default: '', help: 'Failed password logins per user name, COUNT/SECONDS (e.g. 5/300); beyond → 429 for that name; empty = off', parse: rate,
+  },
+  traceRetentionSeconds: {
+    env: 'OPENDEH_TRACE_RETENTION', default: '7d', help: 'CTS traces older than this are deleted (seconds, or 30m, 36h, 7d, …); pruned every minute in small batches',
+    parse: duration(60, 10 * 365 * 86400),
+  },
+  traceWrites: {
+    env: 'OPENDEH_TRACE_WRITES', default: 'on', help: 'on: every change writes its CTS trace; off only to measure what tracing costs (npm run bench)',
+    parse: (raw) => {
+      if (raw !== 'on' && raw !== 'off') throw new BadValue('expected on or off');
+      return raw === 'on';
+    },
   },
   loginFailuresSource: {
     env: 'OPENDEH_LOGIN_FAILURES_SOURCE', default: '', help: 'Failed password logins per source address, COUNT/SECONDS (e.g. 20/300); beyond → 429; empty = off', parse: rate,

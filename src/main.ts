@@ -47,6 +47,7 @@ export async function runServer(config: Config): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   // Every serving process looks for recovery work; the job leases make each job run once.
   services.recovery.start((o, m) => log.warn(o, m));
+  services.traces.startPruning();
   log.info({ url: config.publicUrl, engine: store.caps.engine, ms: Math.round(performance.now() - started) }, 'OpenDeH listening');
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -57,7 +58,7 @@ export async function runServer(config: Config): Promise<void> {
     force.unref();
     await app.close();
     await services.recovery.stop();
-    await services.audit.flush();
+    await services.traces.close();
     await store.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/time.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
-import { AuditService } from './services/audit.js';
+import { TraceService } from './services/traces.js';
 import { HealthService } from './services/health.js';
 import { HostHealth } from './services/host-health.js';
 import { HostsService } from './services/hosts.js';
@@ -46,7 +46,7 @@ export interface Services {
   readonly serverDetails: ServerDetails;
   readonly computeQuotas: ComputeQuotas;
   readonly ecsJobs: EcsJobs;
-  readonly audit: AuditService;
+  readonly traces: TraceService;
   readonly clock: Clock;
 }
 
@@ -85,12 +85,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const validator: TokenValidator = keystone ?? identity;
   const tokens = config.rateProject ? new ProjectRateLimited(validator, config.rateProject, clock) : validator;
   const sourceRate = config.rateSource ? new SourceRate(config.rateSource, clock) : null;
-  return { store, identity, tokens, keystone, sourceRate, hosts, pool, hostHealth, recovery, servers, serverActions, serverDetails, computeQuotas, ecsJobs, audit: new AuditService(store, clock), clock };
+  const traces = new TraceService(store, clock, { enabled: config.traceWrites, retentionSeconds: config.traceRetentionSeconds });
+  return { store, identity, tokens, keystone, sourceRate, hosts, pool, hostHealth, recovery, servers, serverActions, serverDetails, computeQuotas, ecsJobs, traces, clock };
 }
 
 export async function createApp(config: Config, s: Services, logger: FastifyBaseLogger | boolean, metrics?: Metrics): Promise<FastifyInstance> {
   return buildApp({
-    health: new HealthService(s.store), hostHealth: s.hostHealth, pool: s.pool, recovery: s.recovery, identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, audit: s.audit, compute: {
+    health: new HealthService(s.store), hostHealth: s.hostHealth, pool: s.pool, recovery: s.recovery, identity: s.identity, tokens: s.tokens, sourceRate: s.sourceRate ?? undefined, externalKeystoneUrl: config.keystoneUrl || undefined, hosts: s.hosts, traces: s.traces, compute: {
       servers: s.servers, actions: s.serverActions, details: s.serverDetails, quotas: s.computeQuotas, jobs: s.ecsJobs,
       availabilityZones: config.availabilityZones,
     }, clock: s.clock,

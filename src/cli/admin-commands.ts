@@ -31,7 +31,7 @@ async function withServices<T>(config: Config, fn: (s: Services) => Promise<T>):
     throw e;
   } finally {
     await services.recovery.stop();
-    await services.audit.flush();
+    await services.traces.close();
     await store.close();
   }
 }

@@ -18,6 +18,9 @@ export const CATALOG_SERVICES: readonly CatalogService[] = [
   { type: 'ecs', name: 'ecs', path: '/compute/v1/{project_id}', description: 'OpenDeH compute (OTC ECS v1)' },
   // openstackclient resolves `server create --image` through the image service (routes/images.ts).
   { type: 'image', name: 'glance', path: '/image', description: 'OpenDeH public image catalog' },
+  // CONTRACT §10.1: the URL ends with the project id (otcextensions appends nothing); the Go
+  // SDK derives its CTS v2 base by replacing the first "v1" (served too, routes/cts.ts).
+  { type: 'cts', name: 'cts', path: '/cts/v1.0/{project_id}', description: 'OpenDeH Cloud Trace Service (CTS traces)' },
 ];
 
 /** The URL of a service for one project. */

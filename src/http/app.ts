@@ -6,7 +6,9 @@ import type { HostsService } from '../services/hosts.js';
 import type { IdentityService } from '../services/identity.js';
 import type { TokenValidator } from '../services/token-validator.js';
 import type { SourceRate } from '../services/abuse-limits.js';
-import type { AuditService } from '../services/audit.js';
+import type { TraceService } from '../services/traces.js';
+import { installTracing } from './tracing.js';
+import { ctsRoutes } from './routes/cts.js';
 import type { HealthService } from '../services/health.js';
 import type { HostHealth } from '../services/host-health.js';
 import type { PoolService } from '../services/pool.js';
@@ -51,7 +53,7 @@ export interface AppDeps {
   /** Requests per source address (abuse limit; absent = off). */
   readonly sourceRate?: SourceRate;
   readonly hosts: HostsService;
-  readonly audit: AuditService;
+  readonly traces: TraceService;
   readonly compute: ComputeDeps;
   readonly clock: Clock;
   readonly publicUrl: string;
@@ -163,10 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req, reply);
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.url.startsWith('/identity') && !req.url.startsWith('/v3')) {
-      deps.audit.record(req, reply.statusCode);
-    }
   });
+  installTracing(app, deps.traces);
 
   if (deps.externalKeystoneUrl) {
     // With an external Keystone the embedded identity is not the identity: tokens, users,
@@ -213,8 +213,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await computeRoutes(app, deps.compute, idem, deps.publicUrl);
   imageRoutes(app, deps.compute.details, deps.publicUrl);
   permissionRoutes(app, permissions);
-  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, audit: deps.audit });
+  operatorRoutes(app, { health: deps.health, hostHealth: deps.hostHealth, hosts: deps.hosts, metrics, traces: deps.traces });
   operatorPoolRoutes(app, deps.pool, deps.recovery);
+  ctsRoutes(app, deps.traces);
   await consoleRoutes(app);
   openApiRoutes(app, routeCatalog, deps.publicUrl);
   return app;

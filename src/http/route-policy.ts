@@ -32,6 +32,12 @@ export interface TraceSpec {
   readonly name: string | ((req: ActionRequest) => string);
   readonly service: TraceService;
   readonly resourceType: string;
+  /**
+   * The status a success answers with, recorded as the trace's `code` in the change's
+   * transaction (before the answer exists). Default (http/tracing.ts): DELETE and DeH PUT 204,
+   * compute PUT and PATCH 200, identity POST 201, compute POST 202, DeH POST 200.
+   */
+  readonly ok?: number | ((req: ActionRequest) => number);
 }
 
 export interface RoutePolicy {
@@ -93,11 +99,11 @@ const deh = (action: RoutePolicy['action'], trace?: string | TraceSpec): RoutePo
   ...(trace && { trace: typeof trace === 'string' ? { name: trace, service: 'DEH', resourceType: 'dedicatedHosts' } : trace }),
 });
 const op = (action: string, trace?: string | TraceSpec): RoutePolicy => ({ ...deh(action, trace), operator: true });
-const nova = (action: RoutePolicy['action'], trace?: string): RoutePolicy => ({
-  action, family: 'compute', ...(trace && { trace: { name: trace, service: 'ECS', resourceType: 'servers' } }),
+const nova = (action: RoutePolicy['action'], trace?: string, ok?: number): RoutePolicy => ({
+  action, family: 'compute', ...(trace && { trace: { name: trace, service: 'ECS', resourceType: 'servers', ...(ok && { ok }) } }),
 });
-const iam = (action: RoutePolicy['action'], trace?: [string, string]): RoutePolicy => ({
-  action, family: 'identity', ...(trace && { trace: { name: trace[0], service: 'IAM', resourceType: trace[1] } }),
+const iam = (action: RoutePolicy['action'], trace?: [string, string], ok?: number): RoutePolicy => ({
+  action, family: 'identity', ...(trace && { trace: { name: trace[0], service: 'IAM', resourceType: trace[1], ...(ok && { ok }) } }),
 });
 
 /** Grants of a role to a user or group on a project, a domain, or all projects of a domain (OS-INHERIT). */
@@ -122,6 +128,9 @@ function grantRows(): Record<string, RoutePolicy> {
 const V1 = '/v1.0/:project_id';
 const NOVA = '/compute/v2.1/:project_id';
 const ECS = '/compute/v1/:project_id';
+const CTS1 = '/cts/v1.0/:project_id';
+const CTS2 = '/cts/v2.0/:project_id';
+const cts = (action: string): RoutePolicy => ({ action, family: 'deh', own: 'own-or-admin' });
 
 export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // ---- DeH API v1.0 (REF permissions_and_actions) ----
@@ -135,7 +144,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   [`GET ${V1}/dedicated-hosts/:host_id/servers`]: deh('deh:dedicatedHosts:get'),
   [`GET ${V1}/dedicated-host-tags/:host_id/tags`]: deh('deh:dedicatedHostTags:list'),
   [`POST ${V1}/dedicated-host-tags/:host_id/tags/action`]: deh(tagAction('deh:dedicatedHostTags:create', 'deh:dedicatedHostTags:delete'),
-    tagTrace('DEH', 'dedicatedHosts', 'batchCreateDedicatedHostTags', 'batchDeleteDedicatedHostTags')),
+    { ...tagTrace('DEH', 'dedicatedHosts', 'batchCreateDedicatedHostTags', 'batchDeleteDedicatedHostTags'), ok: 204 }),
   [`POST ${V1}/dedicated-host-tags/resource_instances/action`]: deh('deh:dedicatedHostTags:listDeh'),
   [`GET ${V1}/availability-zone/:az/dedicated-host-types`]: deh('deh:dedicatedHostTypes:list'),
   [`GET ${V1}/quota-sets/:tenant_id`]: deh('deh:quotas:get'),
@@ -143,9 +152,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // ---- identity (Keystone v3 subset; /identity/v3/… is looked up as /v3/…) ----
   'GET /identity': iam(null),
   'GET /v3': iam(null),
-  'POST /v3/auth/tokens': iam(null),
+  // Logins are traced (IAM `login`, in the project the token is scoped to); a failed one is a
+  // `warning` trace with no project — the operator's view (GET /opendeh/v1/traces) shows it.
+  'POST /v3/auth/tokens': iam(null, ['login', 'users']),
   'GET /v3/auth/tokens': iam(TOKEN),
-  'DELETE /v3/auth/tokens': iam(TOKEN),
+  'DELETE /v3/auth/tokens': iam(TOKEN, ['logout', 'users']),
   'GET /v3/auth/catalog': iam(TOKEN),
   'GET /v3/auth/projects': iam(TOKEN),
   'GET /v3/projects': iam('iam:projects:listProjects'),
@@ -181,7 +192,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /v3.0/OS-ROLE/roles': iam('iam:roles:createRole', ['createRole', 'roles']),
   'GET /v3.0/OS-ROLE/roles/:id': iam('iam:roles:getRole'),
   'PATCH /v3.0/OS-ROLE/roles/:id': iam('iam:roles:updateRole', ['updateRole', 'roles']),
-  'DELETE /v3.0/OS-ROLE/roles/:id': iam('iam:roles:deleteRole', ['deleteRole', 'roles']),
+  'DELETE /v3.0/OS-ROLE/roles/:id': iam('iam:roles:deleteRole', ['deleteRole', 'roles'], 200),
   'GET /v3/domains': iam('iam:domains:listDomains'),
   'GET /v3/domains/:id': iam('iam:domains:getDomain'),
   'POST /v3/domains': iam('iam:domains:createDomain', ['createDomain', 'domains']),
@@ -197,11 +208,14 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   [`DELETE ${NOVA}/servers/:server_id`]: nova('ecs:servers:delete', 'deleteServer'),
   [`POST ${NOVA}/servers/:server_id/action`]: {
     action: serverAction, family: 'compute',
-    trace: { name: (r) => serverVerb(r.body)?.[2] ?? 'serverAction', service: 'ECS', resourceType: 'servers' },
+    trace: {
+      name: (r) => serverVerb(r.body)?.[2] ?? 'serverAction', service: 'ECS', resourceType: 'servers',
+      ok: (r) => (hasKey(r.body, 'confirmResize') ? 204 : 202),
+    },
   },
   [`GET ${NOVA}/servers/:server_id/metadata`]: nova('ecs:servers:getMetadata'),
   [`PUT ${NOVA}/servers/:server_id/metadata`]: nova('ecs:servers:setMetadata', 'setServerMetadata'),
-  [`POST ${NOVA}/servers/:server_id/metadata`]: nova('ecs:servers:updateMetadata', 'updateServerMetadata'),
+  [`POST ${NOVA}/servers/:server_id/metadata`]: nova('ecs:servers:updateMetadata', 'updateServerMetadata', 200),
   [`GET ${NOVA}/servers/:server_id/metadata/:key`]: nova('ecs:servers:getMetadata'),
   [`PUT ${NOVA}/servers/:server_id/metadata/:key`]: nova('ecs:servers:updateMetadata', 'updateServerMetadata'),
   [`DELETE ${NOVA}/servers/:server_id/metadata/:key`]: nova('ecs:servers:deleteMetadata', 'deleteServerMetadata'),
@@ -227,16 +241,16 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
 
   // ---- compute: OTC ECS v1 ----
   [`POST ${ECS}/cloudservers`]: nova('ecs:cloudServers:createServers', 'createServer'),
-  [`POST ${ECS}/cloudservers/delete`]: nova('ecs:cloudServers:deleteServers', 'deleteServer'),
+  [`POST ${ECS}/cloudservers/delete`]: nova('ecs:cloudServers:deleteServers', 'deleteServer', 200),
   [`GET ${ECS}/cloudservers/:server_id`]: nova('ecs:cloudServers:showServer'),
-  [`POST ${ECS}/cloudservers/:server_id/migrate`]: nova('ecs:cloudServers:migrate', 'migrateServer'),
+  [`POST ${ECS}/cloudservers/:server_id/migrate`]: nova('ecs:cloudServers:migrate', 'migrateServer', 200),
   [`GET ${ECS}/cloudservers/:server_id/tags`]: nova('ecs:cloudServers:showServerTags'),
   [`POST ${ECS}/cloudservers/:server_id/tags/action`]: {
     action: tagAction('ecs:cloudServers:batchSetServerTags', 'ecs:cloudServers:batchDeleteServerTags'), family: 'compute',
-    trace: tagTrace('ECS', 'servers', 'batchCreateServerTags', 'batchDeleteServerTags'),
+    trace: { ...tagTrace('ECS', 'servers', 'batchCreateServerTags', 'batchDeleteServerTags'), ok: 204 },
   },
   [`GET ${ECS}/cloudservers/:server_id/autorecovery`]: nova('ecs:cloudServers:showServer'),
-  [`PUT ${ECS}/cloudservers/:server_id/autorecovery`]: nova('ecs:cloudServers:setAutoRecovery', 'updateAutoRecovery'),
+  [`PUT ${ECS}/cloudservers/:server_id/autorecovery`]: nova('ecs:cloudServers:setAutoRecovery', 'updateAutoRecovery', 204),
   [`GET ${ECS}/jobs/:job_id`]: nova('ecs:cloudServers:showJob'),
 
   // ---- image (Glance v2 subset) ----
@@ -259,13 +273,20 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'PUT /opendeh/v1/quotas/:tenant_id/:resource': op('opendeh:quotas:update', { name: 'setQuota', service: 'DEH', resourceType: 'quotas' }),
   'POST /opendeh/v1/hosts/:host_id/fault': op('opendeh:dedicatedHosts:fault', 'faultDedicatedHost'),
   'POST /opendeh/v1/hosts/:host_id/repair': op('opendeh:dedicatedHosts:repair', 'repairDedicatedHost'),
-  'GET /opendeh/v1/audit': op('opendeh:audit:list'),
   // the physical pool (docs/operations.md#physical-pool)
   'GET /opendeh/v1/pool': op('opendeh:pool:list'),
   'GET /opendeh/v1/pool/servers': op('opendeh:pool:list'),
-  'POST /opendeh/v1/pool/servers': op('opendeh:pool:add', { name: 'addPhysicalServers', service: 'DEH', resourceType: 'physicalServers' }),
+  'POST /opendeh/v1/pool/servers': op('opendeh:pool:add', { name: 'addPhysicalServers', service: 'DEH', resourceType: 'physicalServers', ok: 201 }),
   'POST /opendeh/v1/pool/servers/:name/retire': op('opendeh:pool:retire', { name: 'retirePhysicalServer', service: 'DEH', resourceType: 'physicalServers' }),
   'GET /opendeh/v1/recoveries': op('opendeh:recoveries:list'),
+  // Every project's traces, including those of no project (domain-scoped IAM calls, failed logins).
+  'GET /opendeh/v1/traces': op('opendeh:traces:list'),
+
+  // ---- Cloud Trace Service (CONTRACT §10): a project's own trail; admins may read any project's ----
+  [`GET ${CTS1}/:tracker_name/trace`]: cts('cts:trace:list'),
+  [`GET ${CTS2}/:tracker_name/trace`]: cts('cts:trace:list'),
+  [`GET ${CTS1}/tracker`]: cts('cts:tracker:list'),
+  [`GET ${CTS2}/tracker`]: cts('cts:tracker:list'),
 };
 
 /** The table's key of a registered route: HEAD is looked up as GET, /identity/v3… as /v3…, no trailing slash. */

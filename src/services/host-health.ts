@@ -3,6 +3,7 @@ import { UUID_RE } from '../domain/ids.js';
 import { toStored, type Clock } from '../domain/time.js';
 import { hostRepo } from '../store/host-repo.js';
 import type { Store } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 import type { Caller } from './hosts.js';
 import type { PoolService } from './pool.js';
 import type { RecoveryService } from './recovery.js';
@@ -25,6 +26,7 @@ export class HostHealth {
       const h = UUID_RE.test(hostId) ? await hostRepo.get(tx, null, hostId) : undefined;
       if (!h || h.state === 'released') throw new NotFound(`DeH ${hostId} could not be found`);
       if (h.state === 'fault') throw new InvalidState(`DeH ${hostId} is already in fault`);
+      traceResource(h.id, h.name);
       const now = toStored(this.clock());
       if (!(await hostRepo.casUpdate(tx, h.id, h.generation, { state: 'fault', updated_at: now }))) throw new ConcurrentUpdate();
       // What each ECS was before the failure: automatic recovery brings it back to that.
@@ -49,6 +51,7 @@ export class HostHealth {
       const h = UUID_RE.test(hostId) ? await hostRepo.get(tx, null, hostId) : undefined;
       if (!h || h.state === 'released') throw new NotFound(`DeH ${hostId} could not be found`);
       if (h.state !== 'fault') throw new InvalidState(`DeH ${hostId} is not in fault`);
+      traceResource(h.id, h.name);
       if (!(await hostRepo.casUpdate(tx, h.id, h.generation, { state: 'available', updated_at: toStored(this.clock()) }))) throw new ConcurrentUpdate();
       await this.pool.hostRepaired(tx, h.id);
       await this.recovery.cancel(tx, h);

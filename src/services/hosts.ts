@@ -10,6 +10,7 @@ import { queryHostsByTags, type TagQueryRequest, type TagQueryResult } from './t
 import type { HostsTable } from '../store/tables.js';
 import type { Executor, Store } from '../store/store.js';
 import type { PoolService } from './pool.js';
+import { traceResource } from '../store/trace-scope.js';
 
 // DeH use cases: allocate, list, show, update, release, host types, quota, tags.
 // Every write is one transaction; quota and capacity are checked inside it.
@@ -128,6 +129,8 @@ export class HostsService {
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
       // One free physical server per DeH, in this transaction (all or none); unlimited without a pool.
       await this.pool.claimFor(tx, req.availabilityZone, req.hostType, rows.map((r) => r.id));
+      // One trace per allocated DeH (CONTRACT §10.6).
+      for (const r of rows) traceResource(r.id, r.name);
       await hostRepo.insert(tx, rows);
       await hostRepo.insertTags(tx, rows.map((r) => r.id), req.tags);
       return rows.map((r) => r.id);
@@ -208,6 +211,7 @@ export class HostsService {
       if (ifMatch !== undefined && ifMatch !== h.generation) {
         throw new PreconditionFailed(`DeH ${id} changed since it was read (ETag "${h.generation}", If-Match "${ifMatch}")`);
       }
+      traceResource(h.id, patch.name ?? h.name);
       if (patch.name === undefined && patch.autoPlacement === undefined) return;
       const ok = await hostRepo.casUpdate(tx, id, h.generation, {
         ...(patch.name !== undefined && { name: patch.name }),
@@ -225,6 +229,7 @@ export class HostsService {
       if (h.instanceTotal > 0) {
         throw new Conflict(`DeH ${id} still has ${h.instanceTotal} ECS(s); delete or migrate them before releasing it`, ErrorCodes.HostInUse);
       }
+      traceResource(h.id, h.name);
       const now = toStored(this.clock());
       const ok = await hostRepo.casUpdate(tx, id, h.generation, { state: 'released', released_at: now, updated_at: now });
       if (!ok) throw new ConcurrentUpdate();
@@ -248,7 +253,10 @@ export class HostsService {
     if (!caller.isAdmin) throw new Forbidden('only DeH administrators may change quotas');
     if (!HOST_TYPES_BY_NAME.has(resource)) throw new NotFound(`host type "${resource}" does not exist`, ErrorCodes.HostTypeNotFound);
     if (!Number.isInteger(hardLimit) || hardLimit < -1) throw new BadRequest('hard_limit must be an integer ≥ -1', ErrorCodes.InvalidParameter);
-    await this.store.write((tx) => hostRepo.setHardLimit(tx, tenantId, resource, hardLimit));
+    await this.store.write((tx) => {
+      traceResource(tenantId, resource);
+      return hostRepo.setHardLimit(tx, tenantId, resource, hardLimit);
+    });
   }
 
   /** POST /dedicated-host-tags/resource_instances/action. @raises BadRequest */
@@ -272,6 +280,7 @@ export class HostsService {
     validateTagBatch(tags, action);
     await this.store.write(async (tx) => {
       const h = await this.mustGet(tx, caller, id);
+      traceResource(h.id, h.name);
       const existing = await hostRepo.tags(tx, id);
       const next = action === 'create'
         ? mergeTags(existing, tags)

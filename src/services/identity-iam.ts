@@ -4,6 +4,7 @@ import { toStored, type Clock } from '../domain/time.js';
 import { iamRepo, type GroupRow } from '../store/iam-repo.js';
 import { identityRepo, type RoleRow, type UserRow } from '../store/identity-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 import type { GrantScope } from '../store/tables.js';
 import { CustomPolicies } from './identity-policies.js';
 
@@ -66,6 +67,7 @@ export class IamAdmin {
     const row: GroupRow = { id: keystoneId(), name: g.name, domain_id: g.domainId, description: g.description ?? '', created_at: toStored(this.clock()) };
     await this.store.write(async (tx) => {
       if (!(await identityRepo.domainById(tx, g.domainId))) throw new NotFound(`Could not find domain: ${g.domainId}.`);
+      traceResource(row.id, row.name);
       await iamRepo.insertGroup(tx, row);
     }).catch(conflictAs(`Conflict occurred attempting to store group - Duplicate entry ${g.name} in domain ${g.domainId}.`));
     return row;

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/time.js';
 import { iamRepo } from '../store/iam-repo.js';
 import { identityRepo, type RoleRow } from '../store/identity-repo.js';
 import type { Store } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 
 // OTC custom policies (CONTRACT §9.2): a custom policy is a role of kind 'custom' owned by a
 // domain, named `custom_<domain_id>_<n>`. The policy document is stored as JSON text of the
@@ -48,6 +49,7 @@ export class CustomPolicies {
             description: (input.description as string | undefined) ?? '', type: input.type as string, catalog: 'CUSTOMED',
             domain_id: domainId, policy: JSON.stringify(input.policy), created_time: now, updated_time: now,
           };
+          traceResource(row.id, row.display_name);
           await identityRepo.insertRole(tx, row);
           return row;
         });

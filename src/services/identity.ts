@@ -9,6 +9,7 @@ import { IamAdmin } from './identity-iam.js';
 /** Identity records as the admin API presents them. */
 export type { DomainRow, ProjectRow, RoleRow, UserRow };
 import type { Executor, Store } from '../store/store.js';
+import { traceActor, traceResource } from '../store/trace-scope.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { LoginThrottle } from './abuse-limits.js';
 
@@ -142,11 +143,16 @@ export class IdentityService {
     const expiresAt = inheritedExpiry && inheritedExpiry < toStored(ttlExpiry) ? inheritedExpiry : toStored(ttlExpiry);
     const auditId = inheritedAudit ?? randomBytes(16).toString('base64url');
     const scope = await this.store.read((ex) => this.resolveScope(ex, user, req.scope));
-    await this.store.write((tx) => repo.insertToken(tx, {
-      token_hash: hashToken(token), user_id: user.id, project_id: scope.projectId, domain_id: scope.domainId,
-      methods: methods.join(','), issued_at: toStored(now), expires_at: expiresAt, revoked: 0, audit_id: auditId,
-    }));
     const ctx = await this.store.read((ex) => this.contextFor(ex, user, scope.projectId, scope.domainId, methods, toStored(now), expiresAt, auditId));
+    await this.store.write((tx) => {
+      // The login's trace (when traced) names who logged in, now that it is verified.
+      traceActor({ user: ctx.user, projectId: scope.projectId, domainId: scope.domainId });
+      traceResource(user.id, user.name);
+      return repo.insertToken(tx, {
+        token_hash: hashToken(token), user_id: user.id, project_id: scope.projectId, domain_id: scope.domainId,
+        methods: methods.join(','), issued_at: toStored(now), expires_at: expiresAt, revoked: 0, audit_id: auditId,
+      });
+    });
     return { token, ctx };
   }
 
@@ -285,7 +291,10 @@ export class IdentityService {
   }
   async createDomain(name: string, description = '') {
     const row = { id: keystoneId(), name, enabled: 1, description, created_at: toStored(this.clock()) };
-    await this.store.write((tx) => repo.insertDomain(tx, row)).catch(conflictAs(`Duplicate entry: domain ${name} exists.`));
+    await this.store.write((tx) => {
+      traceResource(row.id, name);
+      return repo.insertDomain(tx, row);
+    }).catch(conflictAs(`Duplicate entry: domain ${name} exists.`));
     return row;
   }
 
@@ -302,6 +311,7 @@ export class IdentityService {
     };
     await this.store.write(async (tx) => {
       if (!(await repo.domainById(tx, p.domainId))) throw new NotFound(`Could not find domain: ${p.domainId}.`);
+      traceResource(row.id, row.name);
       await repo.insertProject(tx, row);
     }).catch(conflictAs(`Conflict occurred attempting to store project - Duplicate entry ${p.name} in domain ${p.domainId}.`));
     return row;
@@ -345,6 +355,7 @@ export class IdentityService {
     };
     await this.store.write(async (tx) => {
       if (!(await repo.domainById(tx, u.domainId))) throw new NotFound(`Could not find domain: ${u.domainId}.`);
+      traceResource(row.id, row.name);
       await repo.insertUser(tx, row);
     }).catch(conflictAs(`Conflict occurred attempting to store user - Duplicate entry ${u.name} in domain ${u.domainId}.`));
     return row;
@@ -387,7 +398,10 @@ export class IdentityService {
       id: keystoneId(), name, display_name: name, kind: 'keystone', description, type: null, catalog: null,
       domain_id: null, policy: null, created_time: null, updated_time: null,
     };
-    await this.store.write((tx) => repo.insertRole(tx, row)).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
+    await this.store.write((tx) => {
+      traceResource(row.id, name);
+      return repo.insertRole(tx, row);
+    }).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
     return row;
   }
   async deleteRole(id: string) {

@@ -4,6 +4,7 @@ import { physicalNameProblem, type PhysicalServer, type PhysicalServerSpec, type
 import { toStored, type Clock } from '../domain/time.js';
 import { poolRepo, type PoolFilter } from '../store/pool-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 import { offeredHostTypes, type Caller } from './hosts.js';
 
 // The physical pool (issue 12): the operator declares physical servers per AZ and host type
@@ -87,6 +88,7 @@ export class PoolService {
       id: timeOrderedUuid(), name: s.name, availability_zone: s.availabilityZone, host_type: s.hostType,
       state: 'free' as const, host_id: null, generation: 0, created_at: now, updated_at: now,
     }));
+    for (const r of rows) traceResource(r.id, r.name);
     await poolRepo.insert(tx, rows);
     return rows.map((r) => ({ id: r.id, name: r.name, availabilityZone: r.availability_zone, hostType: r.host_type, state: r.state, hostId: null, createdAt: now, updatedAt: now }));
   }
@@ -116,6 +118,7 @@ export class PoolService {
       if (!p) throw new NotFound(`physical server ${name} is not in the pool`);
       if (p.state === 'retired') throw new InvalidState(`physical server ${name} is already retired`);
       if (p.state === 'allocated') throw new InvalidState(`physical server ${name} backs DeH ${p.hostId}; it can be retired once the DeH is released or has failed`);
+      traceResource(p.id, p.name);
       const now = toStored(this.clock());
       if (!await poolRepo.retire(tx, p.id, p.state, now)) throw new ConcurrentUpdate();
       return { ...p, state: 'retired' as const, hostId: null, updatedAt: now };

@@ -11,6 +11,8 @@ import { poolRepo } from '../store/pool-repo.js';
 import { recoveryRepo } from '../store/recovery-repo.js';
 import { serverRepo } from '../store/server-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import { traceRepo } from '../store/trace-repo.js';
+import { nextTraceId } from '../domain/trace.js';
 import type { RecoveryJobState, RecoveryJobsTable } from '../store/tables.js';
 import type { Placement } from './placement.js';
 import type { PoolService } from './pool.js';
@@ -268,14 +270,19 @@ async function setFault(tx: Executor, s: Server, message: string, now: string): 
 }
 
 /**
- * One step of a recovery in the audit trail (GET /opendeh/v1/audit), in the step's own
- * transaction: a step is traced exactly when it happened. request_id names the job.
+ * One step of a recovery as a CTS trace of the DeH's project (docs/traces.md), in the step's own
+ * transaction: a step is traced exactly when it happened. The service acted, not a user:
+ * user `opendeh-recovery`; request_id names the job, message says what happened.
  */
 async function trace(tx: Executor, at: string, jobId: string, projectId: string, step: string, resourceId: string, detail: string): Promise<void> {
-  await tx.insertInto('audit').values({
-    id: timeOrderedUuid(), at, request_id: `recovery-${jobId}`, project_id: projectId, user_id: null,
-    action: `RECOVERY ${step}`, resource_id: resourceId, outcome: 'success', detail,
-  }).execute();
+  const ms = Date.parse(at);
+  await traceRepo.insert(tx, [{
+    trace_id: nextTraceId(ms), time: ms, record_time: ms, project_id: projectId, domain_id: null,
+    trace_name: step, trace_rating: 'normal', trace_type: 'SystemAction', service_type: 'DEH',
+    resource_type: step.startsWith('server') ? 'servers' : 'dedicatedHosts', resource_id: resourceId, resource_name: null,
+    source_ip: '', user_id: null, user_name: 'opendeh-recovery', user_domain_id: null, user_domain_name: null,
+    request: '', response: '', code: '200', api_version: '', message: detail.slice(0, 1024), request_id: `recovery-${jobId}`,
+  }]);
 }
 
 export type { RecoveryJobsTable };

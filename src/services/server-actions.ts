@@ -6,6 +6,7 @@ import type { Demand } from '../domain/capacity.js';
 import { hostRepo } from '../store/host-repo.js';
 import { serverRepo, type ServerPatch } from '../store/server-repo.js';
 import type { Executor } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 import type { Caller } from './hosts.js';
 import { ServersService } from './servers.js';
 
@@ -129,6 +130,7 @@ export class ServerActions {
   }
 
   private async write(tx: Executor, s: Server, patch: ServerPatch): Promise<void> {
+    traceResource(s.id, s.name);
     if (!await serverRepo.casUpdate(tx, s.id, s.generation, { ...patch, updatedAt: this.servers.stamps().now })) throw new ConcurrentUpdate();
   }
 

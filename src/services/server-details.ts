@@ -4,6 +4,7 @@ import { mergeServerTags, removeServerTags, validateServerTags } from '../domain
 import type { Server } from '../domain/server.js';
 import type { Tag } from '../domain/tag.js';
 import { serverRepo, type ServerPatch } from '../store/server-repo.js';
+import { traceResource } from '../store/trace-scope.js';
 import type { Caller } from './hosts.js';
 import type { ServersService } from './servers.js';
 
@@ -58,6 +59,7 @@ export class ServerDetails {
     validateServerTags(tags, action);
     await this.servers.store.write(async (tx) => {
       const s = await this.servers.mustGet(tx, caller, id);
+      traceResource(s.id, s.name);
       const existing = await serverRepo.tags(tx, id);
       await serverRepo.replaceTags(tx, id, action === 'create' ? mergeServerTags(existing, tags) : removeServerTags(existing, tags));
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, { updatedAt: this.servers.stamps().now })) throw new ConcurrentUpdate();
@@ -99,6 +101,7 @@ export class ServerDetails {
   private async patch(caller: Caller, id: string, change: (s: Server) => ServerPatch): Promise<Server> {
     return this.servers.store.write(async (tx) => {
       const s = await this.servers.mustGet(tx, caller, id);
+      traceResource(s.id, s.name);
       const p = { ...change(s), updatedAt: this.servers.stamps().now };
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, p)) throw new ConcurrentUpdate();
       return { ...s, ...p, generation: s.generation + 1 } as Server;

@@ -13,6 +13,7 @@ import { toStored, type Clock } from '../domain/time.js';
 import { fixedIpRepo } from '../store/fixed-ip-repo.js';
 import { serverRepo } from '../store/server-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import { traceResource } from '../store/trace-scope.js';
 import type { ComputeQuotas } from './compute-quotas.js';
 import type { Caller, HostsService } from './hosts.js';
 import type { Placement } from './placement.js';
@@ -133,6 +134,7 @@ export class ServersService {
         configDrive: req.configDrive, autoRecovery: false,
       });
     }
+    for (const s of servers) traceResource(s.id, s.name);
     await serverRepo.insert(tx, servers);
     if (req.tags.length) for (const s of servers) await serverRepo.replaceTags(tx, s.id, mergeServerTags([], req.tags));
     // Nova returns a generated password when the client set none; one the client chose is
@@ -209,6 +211,7 @@ export class ServersService {
       // from the answer (PUT with only a description answered a server without its name).
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       const next = { ...s, ...given, updatedAt: this.stamps().now };
+      traceResource(s.id, next.name);
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, { name: next.name, description: next.description, updatedAt: next.updatedAt })) {
         throw new ConcurrentUpdate();
       }
@@ -223,6 +226,7 @@ export class ServersService {
 
   async deleteIn(tx: Executor, caller: Caller, id: string): Promise<Server> {
     const s = await this.mustGet(tx, caller, id);
+    traceResource(s.id, s.name);
     // Lock order of every ECS write: project guard, server row, host row. Taking the guard
     // last here (for the usage counters) deadlocked against creates on PostgreSQL. consume takes
     // the guard and moves the usage in one statement; a lost race below rolls it back.

@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-fixed-ips.js';
 import * as m0004 from './migrations/0004-ecs-usage.js';
 import * as m0005 from './migrations/0005-host-type-index.js';
 import * as m0006 from './migrations/0006-iam.js';
+import * as m0007 from './migrations/0007-traces.js';
 import * as m0008 from './migrations/0008-physical-pool.js';
 import * as m0009 from './migrations/0009-host-list-generations.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-ecs-usage': m0004,
   '0005-host-type-index': m0005,
   '0006-iam': m0006,
+  '0007-traces': m0007,
   '0008-physical-pool': m0008,
   '0009-host-list-generations': m0009,
 };

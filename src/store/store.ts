@@ -5,6 +5,7 @@ import { classifyDbError } from './db-errors.js';
 import { ConcurrentUpdate } from '../domain/errors.js';
 import { CountCache } from './count-cache.js';
 import { claimToken, idempotencyScope, recordResponse } from './idempotency.js';
+import { insertTraces, pendingTrace } from './trace-scope.js';
 
 // The one door to the database. `write` runs a function in a transaction and retries it a
 // bounded number of times when it lost a race (generation compare-and-swap, serialization
@@ -30,18 +31,31 @@ export class Store {
     return this.retrying(() => fn(this.db));
   }
 
-  /** A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`. */
+  /**
+   * A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`.
+   * Inside a traced request (trace-scope.ts) the first write also inserts the request's traces,
+   * after `fn`, in the same transaction: the change never commits without them.
+   */
   write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    return this.retrying(() => this.db.transaction().execute(async (tx) => {
-      // The first write of a request that carries X-Client-Token also records the answer.
-      const scope = idempotencyScope.getStore();
-      if (!scope || scope.used) return fn(tx);
-      await claimToken(tx, scope.key);
-      const result = await fn(tx);
-      await recordResponse(tx, scope.key, result);
-      scope.used = true;
+    const trace = pendingTrace();
+    return this.retrying(async () => {
+      const result = await this.db.transaction().execute(async (tx) => {
+        if (trace) trace.resources = [];
+        // The first write of a request that carries X-Client-Token also records the answer.
+        const scope = idempotencyScope.getStore();
+        const idem = scope && !scope.used ? scope : undefined;
+        if (idem) await claimToken(tx, idem.key);
+        const r = await fn(tx);
+        if (idem) {
+          await recordResponse(tx, idem.key, r);
+          idem.used = true;
+        }
+        if (trace) await insertTraces(tx, trace, r);
+        return r;
+      });
+      if (trace) trace.committed = true;
       return result;
-    }));
+    });
   }
 
   /** Runs `attempt` again after a transient failure (bounded); translates driver errors once. */

@@ -68,9 +68,18 @@ export interface IdempotencyTable {
   project_id: string; client_token: string; operation: string; request_hash: string;
   status: number; body: string; created_at: string;
 }
-export interface AuditTable {
-  id: string; at: string; request_id: string; project_id: string | null; user_id: string | null;
-  action: string; resource_id: string | null; outcome: string; detail: string;
+/**
+ * CTS traces (migration 0007). `time`/`record_time` are ms since the epoch (bigint: PostgreSQL
+ * hands them back as strings, SQLite as numbers — readers convert). `project_id` is the project
+ * the call was made in (null: a domain-scoped or unauthenticated call, operator view only).
+ */
+export interface TracesTable {
+  trace_id: string; time: number | string; record_time: number | string;
+  project_id: string | null; domain_id: string | null;
+  trace_name: string; trace_rating: string; trace_type: string; service_type: string; resource_type: string;
+  resource_id: string | null; resource_name: string | null; source_ip: string;
+  user_id: string | null; user_name: string | null; user_domain_id: string | null; user_domain_name: string | null;
+  request: string; response: string; code: string; api_version: string; message: string; request_id: string;
 }
 export interface ComputeQuotasTable { project_id: string; resource: string; hard_limit: number }
 
@@ -109,7 +118,7 @@ export interface Database {
   host_list_generations: HostListGenerationsTable;
   servers: ServersTable;
   idempotency: IdempotencyTable;
-  audit: AuditTable;
+  traces: TracesTable;
   compute_quotas: ComputeQuotasTable;
   server_tags: ServerTagsTable;
   compute_jobs: ComputeJobsTable;

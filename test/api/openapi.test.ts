@@ -230,7 +230,14 @@ for (const dialect of DIALECTS) {
       await check('DELETE', '/v3.0/OS-ROLE/roles/:id', `/v3.0/OS-ROLE/roles/${cr.id}`, admin, undefined, 200);
       // operator and permissions
       await check('GET', '/opendeh/v1/permissions', '/opendeh/v1/permissions', tok);
-      await check('GET', '/opendeh/v1/audit', '/opendeh/v1/audit', admin);
+      await check('GET', '/opendeh/v1/traces', `/opendeh/v1/traces?project_id=${pid}&limit=5`, admin);
+      // CTS (after the writes above, so the pages are not empty)
+      for (const v of ['v1.0', 'v2.0']) {
+        const page = (await check('GET', `/cts/${v}/:project_id/:tracker_name/trace`, `/cts/${v}/${pid}/system/trace?limit=2`, tok)).json();
+        assert.equal(page.traces.length, 2);
+        await check('GET', `/cts/${v}/:project_id/:tracker_name/trace`, `/cts/${v}/${pid}/system/trace?limit=2&next=${page.meta_data.marker}`, tok);
+        await check('GET', `/cts/${v}/:project_id/tracker`, `/cts/${v}/${pid}/tracker`, tok);
+      }
       await check('PUT', '/opendeh/v1/quotas/:tenant_id/:resource', `/opendeh/v1/quotas/${pid}/c4`, admin, { hard_limit: 5 }, 204);
       // errors: each family's shape
       await check('GET', '/v1.0/:project_id/dedicated-hosts/:host_id', `${V}/dedicated-hosts/nope`, tok, undefined, 404);

@@ -107,13 +107,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await pool('eu-de-01'), { availability_zone: 'eu-de-01', host_type: 'c4', free: 0, allocated: 3, faulty: 1, retired: 0 });
       assert.deepEqual((await checkDb(t.services.store.db)).problems, []);
       // Every step traced, in order, under the job's id.
-      const audit = (await op('GET', `/audit?project_id=${p.projectId}&limit=50`)).json().events
-        .filter((e: { requestId: string; request_id: string }) => (e.requestId ?? e.request_id) === `recovery-${job.id}`)
-        .map((e: { action: string }) => e.action).reverse();
-      assert.deepEqual(audit.filter((x: string) => x !== 'RECOVERY serverMigrated' && x !== 'RECOVERY serverNotRecovered'),
-        ['RECOVERY recoveryOpened', 'RECOVERY spareAllocated', 'RECOVERY recoveryDone']);
-      assert.equal(audit.filter((x: string) => x === 'RECOVERY serverMigrated').length, 2);
-      assert.equal(audit.filter((x: string) => x === 'RECOVERY serverNotRecovered').length, 1);
+      const audit = (await op('GET', `/traces?project_id=${p.projectId}&user=opendeh-recovery&limit=50`)).json().traces
+        .filter((e: { request_id: string }) => e.request_id === `recovery-${job.id}`)
+        .map((e: { trace_name: string }) => e.trace_name).reverse();
+      assert.deepEqual(audit.filter((x: string) => x !== 'serverMigrated' && x !== 'serverNotRecovered'),
+        ['recoveryOpened', 'spareAllocated', 'recoveryDone']);
+      assert.equal(audit.filter((x: string) => x === 'serverMigrated').length, 2);
+      assert.equal(audit.filter((x: string) => x === 'serverNotRecovered').length, 1);
 
       // Exactly once: another pass finds nothing to do.
       assert.equal(await t.services.recovery.runPending(), 0);

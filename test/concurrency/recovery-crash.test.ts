@@ -26,7 +26,7 @@ async function jobRow(dbUrl: string, hostId: string) {
 async function auditOf(dbUrl: string, jobId: string) {
   const { db } = openDb({ url: dbUrl, poolSize: 1 });
   try {
-    return (await db.selectFrom('audit').select('action').where('request_id', '=', `recovery-${jobId}`).execute()).map((r) => r.action);
+    return (await db.selectFrom('traces').select('trace_name').where('request_id', '=', `recovery-${jobId}`).execute()).map((r) => r.trace_name);
   } finally {
     await db.destroy();
   }
@@ -110,9 +110,9 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(s.addresses, addresses.get(id));
       }
       const steps = await auditOf(c.dbUrl, job!.id);
-      assert.equal(steps.filter((a) => a === 'RECOVERY spareAllocated').length, 1);
-      assert.equal(steps.filter((a) => a === 'RECOVERY serverMigrated').length, ECSS);
-      assert.equal(steps.filter((a) => a === 'RECOVERY recoveryDone').length, 1);
+      assert.equal(steps.filter((a) => a === 'spareAllocated').length, 1);
+      assert.equal(steps.filter((a) => a === 'serverMigrated').length, ECSS);
+      assert.equal(steps.filter((a) => a === 'recoveryDone').length, 1);
       const pool = (await http(c.url, 'GET', '/opendeh/v1/pool', admin.token)).json.pool;
       assert.deepEqual(pool, [{ availability_zone: 'eu-de-01', host_type: 'c4', free: 0, allocated: 1, faulty: 1, retired: 0 }]);
       assert.deepEqual((await checkInvariants(c.dbUrl)).problems, []);

@@ -94,7 +94,7 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
     close: async () => {
       await app.close();
       await services.recovery.stop();
-      await services.audit.flush();
+      await services.traces.close();
       await store.close();
       await target.drop();
       if (mismatches.length > 0) {

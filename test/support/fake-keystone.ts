@@ -116,7 +116,7 @@ export async function buildExternalApp(dialect: Dialect, url: string, env: Recor
     app, services, config, clock,
     close: async () => {
       await app.close();
-      await services.audit.flush();
+      await services.traces.close();
       await store.close();
       await target.drop();
     },

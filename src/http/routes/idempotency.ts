@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/time.js';
 import { runIdempotent, type Answer } from '../../services/idempotency.js';
 
 // Route-side helper: reads X-Client-Token, runs the write once, sends the (first) answer.
+// The same `present` gives the change's trace its code and response (http/tracing.ts).
 
 export class Idempotency {
   constructor(private readonly clock: Clock) {}
@@ -11,6 +12,8 @@ export class Idempotency {
     write: () => Promise<R>, present: (r: R) => Answer): Promise<FastifyReply> {
     const h = req.headers['x-client-token'];
     const token = Array.isArray(h) ? h[0] : h;
+    // The trace of this write records the answer itself (its status and a short body).
+    if (req.traceScope) req.traceScope.present = present as (r: unknown) => Answer;
     const a = await runIdempotent(this.clock, { projectId, token, operation, request: req.body }, write, present);
     return reply.code(a.status).send(a.body);
   }

@@ -1,18 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { AuditService } from '../../services/audit.js';
+import type { TraceService } from '../../services/traces.js';
 import type { HostsService } from '../../services/hosts.js';
 import type { HostHealth } from '../../services/host-health.js';
 import type { HealthService } from '../../services/health.js';
 import { callerOf } from '../auth.js';
 import type { Metrics } from '../metrics.js';
-import { intParam, one, type RawQuery } from '../query.js';
+import { one, type RawQuery } from '../query.js';
+import { traceView } from '../views/trace-view.js';
+import { traceListParams } from './cts.js';
 import { Forbidden } from '../../domain/errors.js';
 import { Int } from '../schemas/common.js';
-import { AuditQuery } from '../schemas/queries.js';
-import { AuditResponse, FaultResponse, HealthResponse, ReadyResponse, RepairResponse, TextBody } from '../schemas/service-responses.js';
+import { OperatorTraceQuery } from '../schemas/queries.js';
+import { OperatorTraceListResponse } from '../schemas/cts.js';
+import { FaultResponse, HealthResponse, ReadyResponse, RepairResponse, TextBody } from '../schemas/service-responses.js';
 
-// Operator endpoints outside the OTC API: health, metrics, quota changes, the audit trail.
+// Operator endpoints outside the OTC API: health, metrics, quota changes, every project's traces.
 // They live under /opendeh/ so they can never clash with an OTC path.
 
 const FaultBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }, { additionalProperties: false });
@@ -20,7 +23,7 @@ const QuotaBody = Type.Object({ hard_limit: Int({ minimum: -1 }) }, { additional
 const QuotaParams = Type.Object({ tenant_id: Type.String(), resource: Type.String() });
 const HostParams = Type.Object({ host_id: Type.String() });
 
-export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; hosts: HostsService; metrics: Metrics; audit: AuditService }): void {
+export function operatorRoutes(app: FastifyInstance, d: { health: HealthService; hostHealth: HostHealth; hosts: HostsService; metrics: Metrics; traces: TraceService }): void {
   // Token and permission (opendeh:* — the admin role) are checked by the app-level hooks.
   const admin = async (req: FastifyRequest) => {
     if (!req.auth!.project) throw new Forbidden('a project-scoped admin token is required');
@@ -49,8 +52,13 @@ export function operatorRoutes(app: FastifyInstance, d: { health: HealthService;
     await d.hostHealth.repair(callerOf(req), req.params.host_id);
     return { state: 'available' };
   });
-  app.get('/opendeh/v1/audit', { schema: { querystring: AuditQuery, summary: 'The audit trail', answers: { 200: AuditResponse } }, preHandler: admin }, async (req) => {
+  // The CTS listing over every project (project_id narrows it), in the same shape.
+  app.get('/opendeh/v1/traces', { schema: { querystring: OperatorTraceQuery, summary: 'Every project\'s CTS traces', answers: { 200: OperatorTraceListResponse } }, preHandler: admin }, async (req) => {
     const q = req.query as RawQuery;
-    return { events: await d.audit.list({ projectId: one(q, 'project_id'), limit: intParam(q, 'limit', 1, 1000) ?? 100 }) };
+    const page = await d.traces.list(traceListParams(q, one(q, 'project_id') ?? null));
+    return {
+      traces: page.traces.map((t) => ({ ...traceView(t), project_id: t.projectId ?? '', domain_id: t.domainId ?? '' })),
+      meta_data: { count: page.traces.length, marker: page.marker },
+    };
   });
 }

@@ -39,7 +39,15 @@ export const ImageListQuery = query({
   limit: S('integer 1–1000'), marker: S(), visibility: S('public or all find the images; others none'),
   name: S('any other key filters on the image property of that name'),
 });
-export const AuditQuery = query({ project_id: S(), limit: S('integer 1–1000 (default 100)') });
+/** CTS trace listing (CONTRACT §10.2/§10.3; docs/traces.md). */
+export const TraceQuery = query({
+  service_type: S('DEH, ECS or IAM (any case)'), resource_type: S(), resource_id: S(), resource_name: S(), trace_name: S(),
+  trace_id: S('overrides every other filter'), user: S('user name'), trace_rating: S('normal, warning or incident (any case)'),
+  trace_status: S('alias of trace_rating'), from: S('ms since the epoch (default: one hour before to)'), to: S('ms since the epoch (default: now)'),
+  limit: S('integer 1–200 (default 10)'), next: S('meta_data.marker of the previous page (a trace_id), or a ms upper bound'),
+});
+export const OperatorTraceQuery = query({ ...TraceQuery.properties, project_id: S('only this project (default: every project, and none)') });
+export const TrackerQuery = query({ tracker_name: S('system (the only tracker)') });
 export const PoolServersQuery = query({
   availability_zone: S(), host_type: S(), state: S('free, allocated, faulty or retired'), limit: S('integer 1–1000 (default 1000)'), marker: S('name of the last server of the previous page'),
 });

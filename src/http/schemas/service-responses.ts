@@ -37,14 +37,6 @@ export type PermissionsResponse = Static<typeof PermissionsResponse>;
 export const FaultResponse = Type.Object({ state: Type.Literal('fault'), failed_servers: Type.Integer({ description: 'how many ECSs went to ERROR' }) });
 export const RepairResponse = Type.Object({ state: Type.Literal('available') });
 
-const NullableStr = Type.Union([Str, Type.Null()]);
-export const AuditResponse = Type.Object({
-  events: Type.Array(Type.Object({
-    id: Str, at: Str, requestId: Str, projectId: NullableStr, userId: NullableStr, action: Str,
-    resourceId: NullableStr, outcome: Str, detail: Str,
-  })),
-});
-export type AuditResponse = Static<typeof AuditResponse>;
 
 export const OpenApiDocument = Type.Object({
   openapi: Type.String({ pattern: '^3\\.1\\.' }), info: Type.Object({ title: Str, version: Str }), paths: Type.Object({}),

@@ -1,0 +1,143 @@
+import { timeOrderedUuid } from './ids.js';
+
+// CTS traces (CONTRACT §10): what one trace holds, the rules for reading them, and the removal
+// of secrets from what a trace keeps of a request. Pure: no I/O.
+
+export type TraceRating = 'normal' | 'warning' | 'incident';
+export const TRACE_RATINGS: readonly TraceRating[] = ['normal', 'warning', 'incident'];
+
+/** A stored trace in wire terms (§10.4); times are ms since the epoch. */
+export interface Trace {
+  readonly traceId: string;
+  readonly projectId: string | null;
+  readonly domainId: string | null;
+  readonly traceName: string;
+  readonly traceRating: TraceRating;
+  readonly traceType: string;
+  readonly serviceType: string;
+  readonly resourceType: string;
+  readonly resourceId: string | null;
+  readonly resourceName: string | null;
+  readonly sourceIp: string;
+  readonly user: { readonly id: string | null; readonly name: string | null; readonly domainId: string | null; readonly domainName: string | null };
+  readonly request: string;
+  readonly response: string;
+  readonly code: string;
+  readonly apiVersion: string;
+  readonly message: string;
+  readonly requestId: string;
+  readonly time: number;
+  readonly recordTime: number;
+}
+
+/** The filters of GET …/{tracker}/trace (§10.2/§10.3), already normalised. */
+export interface TraceQuery {
+  /** null: every project (operator view only). */
+  readonly projectId: string | null;
+  readonly traceId?: string;
+  readonly serviceType?: string;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  readonly resourceName?: string;
+  readonly traceName?: string;
+  readonly traceRating?: TraceRating;
+  readonly user?: string;
+  /** Inclusive window, ms. */
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  /** Keyset position: traces strictly older than (time, traceId). */
+  readonly before?: { readonly time: number; readonly traceId: string | null };
+}
+
+export const TRACE_LIST_DEFAULT_LIMIT = 10;
+export const TRACE_LIST_MAX_LIMIT = 200;
+/** CTSDOC: without `from`, the last hour. */
+export const TRACE_DEFAULT_WINDOW_MS = 3600 * 1000;
+
+/** Longest text kept of a request or response body; longer ones are cut and marked. */
+export const TRACE_BODY_MAX = 4096;
+/** Longest resource id/name, user name, … kept (path parameters may be up to 500 characters). */
+export const TRACE_FIELD_MAX = 255;
+
+// Keys whose values are secrets wherever they appear in a body: passwords (Keystone's
+// `password.user.password`, Nova's `adminPass`, TOTP `passcode`), tokens (`token.id`),
+// application-credential and other secrets, private keys, and `user_data` (cloud-init
+// scripts routinely carry passwords). Matched on the key alone, case-insensitively.
+const SECRET_KEY = /pass|secret|token|credential|private|user_?data|api_?key|access_?key|signature|cookie|authorization/i;
+export const REDACTED = '******';
+
+/**
+ * The body with every secret value replaced by REDACTED, recursively. A key named exactly
+ * `password` whose value is an object is Keystone's method block ({"user": {"name",
+ * "password"}}): it is walked, so the claimed user name stays and the password goes. Any
+ * other secret-named key loses its whole value, objects included (`{"token": {"id": …}}`).
+ */
+export function scrubSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 64) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!SECRET_KEY.test(k)) out[k] = scrubSecrets(v, depth + 1);
+    else if (k.toLowerCase() === 'password' && typeof v === 'object' && v !== null && !Array.isArray(v)) out[k] = scrubSecrets(v, depth + 1);
+    else out[k] = REDACTED;
+  }
+  return out;
+}
+
+/** A body as a trace keeps it: secrets removed, JSON text, at most TRACE_BODY_MAX characters. */
+export function traceBody(body: unknown): string {
+  if (body === undefined || body === null || body === '') return '';
+  let text: string;
+  try {
+    text = JSON.stringify(scrubSecrets(body)) ?? '';
+  } catch {
+    return '';
+  }
+  return clip(text, TRACE_BODY_MAX);
+}
+
+/** Cuts `s` to `max` characters, marking the cut. */
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** `trace_rating` / `trace_status` / OSC's upper-cased `--level`: case-insensitive; undefined when not a rating. */
+export function parseRating(raw: string): TraceRating | undefined {
+  const r = raw.trim().toLowerCase();
+  return (TRACE_RATINGS as readonly string[]).includes(r) ? (r as TraceRating) : undefined;
+}
+
+/** The rating of an answered call: normal for success, warning for a refused or failed one, incident for a server fault. */
+export function ratingOf(status: number): TraceRating {
+  if (status >= 500) return 'incident';
+  return status >= 400 ? 'warning' : 'normal';
+}
+
+/** Retention values: seconds, or a number with s/m/h/d (`7d`, `36h`). null when malformed. */
+export function parseDuration(raw: string): number | null {
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(raw);
+  if (!m) return null;
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2].toLowerCase() as '' | 's' | 'm' | 'h' | 'd'];
+  const n = Number(m[1]) * unit;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+let lastTraceId = '';
+
+/**
+ * A time-ordered id (UUIDv7 layout) that is also strictly increasing within this process:
+ * traces of the same millisecond (the steps of one recovery, the hosts of one allocation) list
+ * in the order they were written. An id that would not be greater than the last one is the
+ * last one plus one in its random tail.
+ */
+export function nextTraceId(ms: number): string {
+  let id = timeOrderedUuid(ms);
+  if (id <= lastTraceId) {
+    const tail = (BigInt(`0x${lastTraceId.slice(24)}`) + 1n) & 0xffffffffffffn;
+    id = `${lastTraceId.slice(0, 24)}${tail.toString(16).padStart(12, '0')}`;
+  }
+  lastTraceId = id;
+  return id;
+}

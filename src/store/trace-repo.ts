@@ -1,0 +1,71 @@
+import type { Trace, TraceQuery, TraceRating } from '../domain/trace.js';
+import type { Executor } from './store.js';
+import type { TracesTable } from './tables.js';
+
+// Reading, best-effort writing and pruning of the traces table. Listing is a keyset walk of
+// (time, trace_id) downwards on the (project_id, time, trace_id) index.
+
+export const traceRepo = {
+  async insert(ex: Executor, rows: readonly TracesTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 50) await ex.insertInto('traces').values(rows.slice(i, i + 50)).execute();
+  },
+
+  /** The (time, trace_id) of a trace of `projectId` (any project when null), for a `next` marker. */
+  async position(ex: Executor, projectId: string | null, traceId: string): Promise<{ time: number; traceId: string } | undefined> {
+    let q = ex.selectFrom('traces').select(['time', 'trace_id']).where('trace_id', '=', traceId);
+    if (projectId !== null) q = q.where('project_id', '=', projectId);
+    const r = await q.executeTakeFirst();
+    return r && { time: Number(r.time), traceId: r.trace_id };
+  },
+
+  /** Up to `limit + 1` traces matching `f`, newest first (the extra one tells whether more follow). */
+  async list(ex: Executor, f: TraceQuery): Promise<Trace[]> {
+    let q = ex.selectFrom('traces').selectAll();
+    if (f.projectId !== null) q = q.where('project_id', '=', f.projectId);
+    if (f.traceId !== undefined) {
+      // CTSDOC: trace_id overrides every other filter (the project still applies).
+      q = q.where('trace_id', '=', f.traceId);
+    } else {
+      q = q.where('time', '>=', f.from).where('time', '<=', f.to);
+      if (f.serviceType !== undefined) q = q.where('service_type', '=', f.serviceType);
+      if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
+      if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
+      if (f.resourceName !== undefined) q = q.where('resource_name', '=', f.resourceName);
+      if (f.traceName !== undefined) q = q.where('trace_name', '=', f.traceName);
+      if (f.traceRating !== undefined) q = q.where('trace_rating', '=', f.traceRating);
+      if (f.user !== undefined) q = q.where('user_name', '=', f.user);
+      const b = f.before;
+      if (b) {
+        q = b.traceId === null
+          ? q.where('time', '<', b.time)
+          : q.where((eb) => eb.or([eb('time', '<', b.time), eb.and([eb('time', '=', b.time), eb('trace_id', '<', b.traceId as string)])]));
+      }
+    }
+    const rows = await q.orderBy('time', 'desc').orderBy('trace_id', 'desc').limit(f.limit + 1).execute();
+    return rows.map(toTrace);
+  },
+
+  /** Deletes up to `batch` traces older than `cutoff` (ms), oldest first; returns how many. */
+  async pruneBatch(ex: Executor, cutoff: number, batch: number): Promise<number> {
+    const r = await ex.deleteFrom('traces')
+      .where('trace_id', 'in', (eb) => eb.selectFrom('traces').select('trace_id').where('time', '<', cutoff).orderBy('time').limit(batch))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
+
+  async count(ex: Executor): Promise<number> {
+    const r = await ex.selectFrom('traces').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+};
+
+function toTrace(r: TracesTable): Trace {
+  return {
+    traceId: r.trace_id, projectId: r.project_id, domainId: r.domain_id, traceName: r.trace_name,
+    traceRating: r.trace_rating as TraceRating, traceType: r.trace_type, serviceType: r.service_type,
+    resourceType: r.resource_type, resourceId: r.resource_id, resourceName: r.resource_name, sourceIp: r.source_ip,
+    user: { id: r.user_id, name: r.user_name, domainId: r.user_domain_id, domainName: r.user_domain_name },
+    request: r.request, response: r.response, code: r.code, apiVersion: r.api_version, message: r.message,
+    requestId: r.request_id, time: Number(r.time), recordTime: Number(r.record_time),
+  };
+}

@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { clip, nextTraceId, TRACE_FIELD_MAX, traceBody } from '../domain/trace.js';
+import type { Executor } from './store.js';
+import type { TracesTable } from './tables.js';
+
+// The trace of a state-changing request, written by Store.write in the SAME transaction as the
+// change (store.ts): the change and its trace commit together or not at all. The HTTP layer
+// opens a scope per traced request (what, who, from where); the services name the resources a
+// change acted on (traceResource) — one trace each, so an allocation of 5 DeHs leaves 5 traces.
+// Only the first committed write of a request is traced: a request is one change.
+
+/** Everything of a trace row but its id, resource and times. */
+export type TraceDraft = Omit<TracesTable, 'trace_id' | 'resource_id' | 'resource_name' | 'time' | 'record_time'>;
+
+export interface TraceScope {
+  readonly draft: TraceDraft;
+  /** The resource named by the request path, used when the service names none. */
+  readonly pathResource: { readonly id: string | null; readonly name: string | null };
+  /** When the call was made (ms); `record_time` is the commit attempt's own clock. */
+  readonly time: number;
+  readonly now: () => number;
+  /** Turns the write's result into the answer (status, body), when the route knows it up front (idempotent routes). */
+  present?: (result: unknown) => { status: number; body: unknown };
+  /** Resources the current attempt named; cleared when a transaction is retried. */
+  resources: { id: string; name: string | null }[];
+  /** Set once the traced transaction has committed. */
+  committed: boolean;
+}
+
+export const traceScope = new AsyncLocalStorage<TraceScope>();
+
+/**
+ * Names a resource the current change acts on (a created host, the server deleted). Called by
+ * services inside their transaction; a no-op outside a traced request (offline CLI, tests of
+ * services).
+ */
+export function traceResource(id: string, name?: string | null): void {
+  const s = traceScope.getStore();
+  if (s && !s.committed) s.resources.push({ id, name: name ?? null });
+}
+
+/** The scope the next Store.write must trace, or undefined. */
+export function pendingTrace(): TraceScope | undefined {
+  const s = traceScope.getStore();
+  return s && !s.committed ? s : undefined;
+}
+
+/** Inserts the traces of `scope` into `tx`; `result` is what the transaction returns. */
+export async function insertTraces(tx: Executor, scope: TraceScope, result: unknown): Promise<void> {
+  const resources = scope.resources.length > 0 ? scope.resources : [scope.pathResource];
+  const answer = scope.present?.(result);
+  const recordTime = scope.now();
+  const rows: TracesTable[] = resources.map((r) => ({
+    ...scope.draft,
+    ...(answer && { code: String(answer.status), response: traceBody(answer.body) }),
+    trace_id: nextTraceId(scope.time),
+    resource_id: r.id ? clip(r.id, TRACE_FIELD_MAX) : null,
+    resource_name: r.name !== null ? clip(r.name, TRACE_FIELD_MAX) : scope.pathResource.name,
+    time: scope.time,
+    record_time: recordTime,
+  }));
+  // A batch of 100 DeHs leaves 100 rows: one statement per 50 keeps under SQLite's variable limit.
+  for (let i = 0; i < rows.length; i += 50) await tx.insertInto('traces').values(rows.slice(i, i + 50)).execute();
+}
+
+/**
+ * Names who acted, for a call that had no token (a password login): the user and scope the
+ * identity service has just verified. Inside the login's transaction, like traceResource.
+ */
+export function traceActor(a: {
+  user: { id: string; name: string; domain: { id: string; name: string } };
+  projectId: string | null; domainId: string | null;
+}): void {
+  const s = traceScope.getStore();
+  if (!s || s.committed) return;
+  Object.assign(s.draft, {
+    user_id: a.user.id, user_name: a.user.name, user_domain_id: a.user.domain.id, user_domain_name: a.user.domain.name,
+    project_id: a.projectId, domain_id: a.domainId ?? a.user.domain.id,
+  });
+}

@@ -1,0 +1,115 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { openDb } from '../../src/store/dialects.js';
+import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
+import { Store } from '../../src/store/store.js';
+import { traceResource } from '../../src/store/trace-scope.js';
+import { TraceService } from '../../src/services/traces.js';
+import { ConcurrentUpdate } from '../../src/domain/errors.js';
+import { DIALECTS, freshTarget } from '../support/dialects.js';
+
+// The traces table under the store: migration 0007 (audit entries carried over, reversible),
+// a trace commits with its change and only with it (rollback, retry), and retention pruning
+// in bounded batches.
+
+async function withStore<T>(dialect: (typeof DIALECTS)[number], fn: (store: Store, db: Store['db'], schema?: string) => Promise<T>, upTo?: string): Promise<T> {
+  const target = await freshTarget(dialect);
+  const { db, caps } = openDb({ url: target.url, schema: target.schema, poolSize: 4 });
+  try {
+    await target.migrating(async () => { if (upTo) await migrateTo(db, upTo, target.schema); else await migrateToLatest(db, target.schema); });
+    return await fn(new Store(db, caps, 3), db, target.schema);
+  } finally {
+    await db.destroy();
+    await target.drop();
+  }
+}
+
+const call = { name: 'createDedicatedHosts', service: 'DEH', resourceType: 'dedicatedHosts', apiVersion: '1.0', projectId: 'p1', domainId: 'd1',
+  user: { id: 'u1', name: 'alice', domain: { id: 'd1', name: 'D' } }, sourceIp: '192.0.2.1', requestId: 'req-1', body: { name: 'h' }, resourceId: null, okStatus: 200 };
+
+for (const dialect of DIALECTS) {
+  describe(`traces table [${dialect}]`, () => {
+    test('migration 0007 carries audit entries over as traces and drops the audit table; down restores it', async () => {
+      await withStore(dialect, async (store, db, schema) => {
+        await (db as any).insertInto('audit').values([
+          { id: '01a00000-0000-7000-8000-000000000001', at: '2026-01-01T00:00:00.000Z', request_id: 'req-a', project_id: 'p1', user_id: 'u1',
+            action: 'POST /v1.0/:project_id/dedicated-hosts', resource_id: null, outcome: 'success', detail: '200' },
+          { id: '01a00000-0000-7000-8000-000000000002', at: '2026-01-01T00:00:01.000Z', request_id: 'req-b', project_id: 'p1', user_id: 'u1',
+            action: 'DELETE /compute/v2.1/:project_id/servers/:server_id', resource_id: 's1', outcome: 'failure', detail: '404' },
+        ]).execute();
+        await migrateToLatest(db, schema);
+        const rows = await db.selectFrom('traces').selectAll().orderBy('trace_id').execute();
+        assert.deepEqual(rows.map((r) => [r.trace_rating, r.service_type, r.code, Number(r.time), r.resource_id]), [
+          ['normal', 'DEH', '200', Date.parse('2026-01-01T00:00:00.000Z'), null],
+          ['warning', 'ECS', '404', Date.parse('2026-01-01T00:00:01.000Z'), 's1'],
+        ]);
+        await assert.rejects(sql`select * from audit`.execute(db));
+        await migrateTo(db, '0006-iam', schema);
+        assert.deepEqual((await sql`select * from audit`.execute(db)).rows, []);
+        await assert.rejects(sql`select * from traces`.execute(db));
+        void store;
+      }, '0006-iam');
+    });
+
+    test('a trace commits with its change: none after a rollback, one after a retried transaction', async () => {
+      await withStore(dialect, async (store, db) => {
+        let now = 1_800_000_000_000;
+        const traces = new TraceService(store, () => new Date(now), { enabled: true, retentionSeconds: 60 });
+        await assert.rejects(traces.run(traces.begin(call), () => store.write(async (tx) => {
+          traceResource('h1', 'one');
+          await tx.insertInto('domains').values({ id: 'dx', name: 'X', enabled: 1, description: '', created_at: 'now' }).execute();
+          throw new Error('the change fails');
+        })), /the change fails/);
+        assert.equal(await traces.count(), 0);
+        assert.equal((await db.selectFrom('domains').selectAll().execute()).length, 0);
+
+        let attempts = 0;
+        const scope = traces.begin(call);
+        await traces.run(scope, () => store.write(async (tx) => {
+          attempts++;
+          traceResource(`h-attempt-${attempts}`, 'n');
+          await tx.insertInto('domains').values({ id: `d${attempts}`, name: `X${attempts}`, enabled: 1, description: '', created_at: 'now' }).execute();
+          if (attempts === 1) throw new ConcurrentUpdate();
+        }));
+        assert.equal(attempts, 2);
+        const rows = await db.selectFrom('traces').selectAll().execute();
+        assert.deepEqual(rows.map((r) => [r.resource_id, r.trace_name, r.user_name, r.code, r.project_id]), [['h-attempt-2', 'createDedicatedHosts', 'alice', '200', 'p1']]);
+        assert.equal(scope.committed, true);
+        // a second write in the same request is not traced again
+        await traces.run(scope, () => store.write((tx) => tx.insertInto('domains').values({ id: 'd9', name: 'X9', enabled: 1, description: '', created_at: 'now' }).execute()));
+        assert.equal(await traces.count(), 1);
+        now += 0;
+      });
+    });
+
+    test('retention: prune deletes exactly the traces older than the retention, in bounded batches', async () => {
+      await withStore(dialect, async (store) => {
+        let now = 1_800_000_000_000;
+        const traces = new TraceService(store, () => new Date(now), { enabled: true, retentionSeconds: 3600, pruneBatch: 7 });
+        // 25 old traces and 5 recent ones, written as failures (the queued path)
+        for (let i = 0; i < 25; i++) traces.failed({ ...call, requestId: `old-${i}` }, 400, 'warning', 'x');
+        now += 2 * 3600 * 1000;
+        for (let i = 0; i < 5; i++) traces.failed({ ...call, requestId: `new-${i}` }, 403, 'warning', 'y');
+        await traces.flush();
+        assert.equal(await traces.count(), 30);
+        assert.equal(await traces.prune(), 25);
+        assert.equal(await traces.count(), 5);
+        assert.equal(await traces.prune(), 0);
+        const left = await traces.list({ projectId: 'p1', limit: 200, from: 0, to: now });
+        assert.deepEqual(left.traces.map((t) => t.requestId).sort(), ['new-0', 'new-1', 'new-2', 'new-3', 'new-4']);
+        assert.ok(left.traces.every((t) => t.code === '403' && t.traceRating === 'warning'));
+      });
+    });
+
+    test('the warning queue is bounded: beyond it traces are dropped and counted, never held', async () => {
+      await withStore(dialect, async (store) => {
+        const traces = new TraceService(store, () => new Date(), { enabled: true, retentionSeconds: 3600, maxQueued: 10, flushMs: 60_000 });
+        for (let i = 0; i < 15; i++) traces.failed(call, 400, 'warning', '');
+        assert.equal(traces.dropped, 5);
+        await traces.flush();
+        assert.equal(await traces.count(), 10);
+      });
+    });
+  });
+}
