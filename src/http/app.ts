@@ -35,7 +35,6 @@ import { consoleRoutes } from './routes/console.js';
 import { computeRoutes, type ComputeDeps } from './routes/compute.js';
 import { imageRoutes } from './routes/images.js';
 import { openApiRoutes } from './routes/openapi.js';
-import { RouteCatalog } from './openapi/route-catalog.js';
 
 // buildApp wires routes onto a Fastify instance. It never listens and never reads the
 // environment: main.ts and the tests hand it everything.
@@ -102,10 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   requireRoutePolicies(app);
+  // Every route from here on is recorded: the fuzz suite's and the OpenAPI document's list (GET /openapi.json).
   recordRoutes(app);
-  // Every route from here on is in the OpenAPI document (GET /openapi.json).
-  const routeCatalog = new RouteCatalog();
-  routeCatalog.install(app);
   const permissions = deps.permissions ?? new Permissions();
   const tokens = deps.tokens ?? deps.identity;
   const metrics = deps.metrics ?? new Metrics();
@@ -217,7 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   operatorPoolRoutes(app, deps.pool, deps.recovery);
   ctsRoutes(app, deps.traces);
   await consoleRoutes(app);
-  openApiRoutes(app, routeCatalog, deps.publicUrl);
+  openApiRoutes(app, deps.publicUrl);
   return app;
 }
 

@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifySchema } from 'fastify';
 import type { TSchema } from 'typebox';
+import type { RegisteredRoute } from '../route-list.js';
 import { policyOf, type RoutePolicy } from '../route-policy.js';
 
-// Every route the app registers, as fastify's onRoute hook sees it: method, URL pattern, the
-// schemas it validates with, and its row of the route table. The OpenAPI document is built
-// from this list, so a route added anywhere (any plugin, any prefix) is in the document
-// without editing a list here; a route that declares too little fails test/api/openapi.test.ts.
+// The routes the OpenAPI document describes: every route the app registered (route-list.ts,
+// fastify's onRoute hook), with its row of the route table. Nothing here lists routes, so a
+// route added anywhere (any plugin, any prefix) is in the document without an edit; a route
+// that declares too little is marked and fails test/api/openapi.test.ts.
 
 /**
  * What a route documents about its answers, beside the schemas fastify validates with.
@@ -38,22 +39,12 @@ export interface CatalogRoute {
   readonly policy: RoutePolicy | undefined;
 }
 
-export class RouteCatalog {
-  private readonly all: (CatalogRoute & { handler: unknown })[] = [];
-
-  /** Call before any route is registered. */
-  install(app: FastifyInstance): void {
-    app.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) {
-        // fastify adds a HEAD twin to every GET (same handler); HTTP implies it, the document
-        // shows the GET. A HEAD route registered on its own is documented as such.
-        if (method === 'HEAD' && this.all.some((x) => x.method === 'GET' && x.url === r.url && x.handler === r.handler)) continue;
-        this.all.push({ method, url: r.url, schema: r.schema ?? {}, policy: policyOf(method, r.url), handler: r.handler });
-      }
-    });
-  }
-
-  get routes(): readonly CatalogRoute[] {
-    return this.all;
-  }
+/**
+ * The documented operations of the registered routes. fastify adds a HEAD twin to every GET
+ * (same handler); HTTP implies it and the document shows the GET. A HEAD route registered on
+ * its own (Keystone's membership check) is documented as such.
+ */
+export function catalogOf(routes: readonly RegisteredRoute[]): CatalogRoute[] {
+  const twin = (r: RegisteredRoute) => r.method === 'HEAD' && routes.some((g) => g.method === 'GET' && g.url === r.url && g.handler === r.handler);
+  return routes.filter((r) => !twin(r)).map((r) => ({ method: r.method, url: r.url, schema: r.schema, policy: policyOf(r.method, r.url) }));
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { buildOpenApi } from '../openapi/document.js';
-import type { RouteCatalog } from '../openapi/route-catalog.js';
+import { catalogOf } from '../openapi/route-catalog.js';
+import { registeredRoutes } from '../route-list.js';
 import { OpenApiDocument } from '../schemas/service-responses.js';
 
 // GET /openapi.json — the OpenAPI 3.1 document of every route this app registered (public,
@@ -24,10 +25,11 @@ function packageVersion(): string {
   }
 }
 
-export function openApiRoutes(app: FastifyInstance, catalog: RouteCatalog, publicUrl: string): void {
+/** Registers GET /openapi.json on the root app, which must have been built with recordRoutes. */
+export function openApiRoutes(app: FastifyInstance, publicUrl: string): void {
   let doc: Record<string, unknown> | undefined;
   let text: string | undefined;
-  const document = () => (doc ??= buildOpenApi(catalog.routes, { title: 'OpenDeH API', version: packageVersion(), ...(publicUrl && { serverUrl: publicUrl }) }));
+  const document = () => (doc ??= buildOpenApi(catalogOf(registeredRoutes(app)), { title: 'OpenDeH API', version: packageVersion(), ...(publicUrl && { serverUrl: publicUrl }) }));
   app.decorate('openApiDocument', document);
   app.get('/openapi.json', {
     schema: { summary: 'This OpenAPI 3.1 document', answers: { 200: OpenApiDocument } },
