@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './tables.js';
@@ -55,7 +56,7 @@ export function openDb(target: DbTarget): OpenedDb {
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) }),
       caps: { engine: 'postgres', multiProcess: true, onConflict: true, skipLocked: true },
     };
   }
@@ -98,6 +99,44 @@ function withStatementCache(file: BetterSqlite3.Database, checkpointer: Checkpoi
         cache.set(sqlText, stmt);
       }
       return stmt;
+    },
+  };
+}
+
+/**
+ * PostgreSQL parses and plans every unnamed statement anew. Statements with parameters are
+ * sent as named prepared statements instead (the name is a hash of the text, so equal texts
+ * share one), which each connection parses and plans once and then only binds and executes.
+ * The texts are the same few hundred shapes (parameters are bound, never inlined); statements
+ * without parameters (begin, commit, DDL) keep the simple protocol.
+ */
+function withNamedStatements(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let n = names.get(text);
+    if (n === undefined) {
+      if (names.size >= 5000) names.clear();
+      n = `o${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, n);
+    }
+    return n;
+  };
+  const wrapped = new WeakMap<pg.PoolClient, unknown>();
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect();
+      let w = wrapped.get(client);
+      if (!w) {
+        w = {
+          query: (q: unknown, values?: unknown[]) => (typeof q === 'string' && values && values.length > 0
+            ? client.query({ name: nameOf(q), text: q, values })
+            : client.query(q as string, values)),
+          release: (destroy?: boolean) => client.release(destroy),
+        };
+        wrapped.set(client, w);
+      }
+      return w as pg.PoolClient;
     },
   };
 }
