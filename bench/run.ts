@@ -128,7 +128,9 @@ async function freshDatabase(engine: 'sqlite' | 'postgres', o: Options): Promise
     const dir = mkdtempSync(join(os.tmpdir(), 'opendeh-bench-'));
     return { env: { OPENDEH_DATA_DIR: dir }, release: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `opendeh_bench_${process.pid}_${Date.now().toString(36)}`;
+  // Named after the database of --pg (opendeh_<x>_bench_…), so a shared server shows whose it is.
+  const base = new URL(o.pgUrl).pathname.replace(/^\//, '').replace(/[^a-z0-9_]/gi, '').toLowerCase() || 'opendeh';
+  const name = `${base}_bench_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: o.pgUrl });
   await admin.connect();
   try { await admin.query(`create database ${name}`); } finally { await admin.end(); }
