@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 // Preloaded into the server under `--profile` (node --import dist/bench/sql-timing.js …):
 // times every SQL statement the drivers run, by statement text, and writes the totals to
@@ -9,7 +10,9 @@ import { writeFileSync } from 'node:fs';
 
 interface Entry { calls: number; ns: number }
 const stats = new Map<string, Entry>();
-const out = process.env.OPENDEH_BENCH_SQL_PROFILE;
+// The main thread only: --import also runs in worker threads (the SQLite checkpointer), whose
+// exit would overwrite the server's totals with its own.
+const out = isMainThread ? process.env.OPENDEH_BENCH_SQL_PROFILE : undefined;
 
 function record(sqlText: string, ns: number): void {
   const e = stats.get(sqlText) ?? { calls: 0, ns: 0 };
