@@ -310,6 +310,8 @@ async function runBlock(engine: 'sqlite' | 'postgres', o: Options, client: LoadC
       const profiling = last && o.profile;
       const s = await startProcess(SERVER_MAIN, { ...env, ...(profiling && { OPENDEH_BENCH_SQL_PROFILE: join(profDir, 'sql.json') }) }, {
         nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', SQL_TIMING] : [],
+        // Several processes on a loaded shared machine took over 30 s to answer (the run was lost).
+        timeoutMs: 120_000,
       });
       if (!(last && o.profile)) runsMs.push(s.startupMs);
       if (last) server = s;
