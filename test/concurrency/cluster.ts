@@ -186,12 +186,12 @@ async function childPids(pid: number): Promise<number[]> {
   return out;
 }
 
-/** JSON over HTTP with a bounded timeout; network failures come back as status 0. */
+/** JSON over HTTP with a bounded timeout (60 s: on a loaded shared machine 64 concurrent ECS creates on PostgreSQL took over 15 s); network failures come back as status 0. */
 export async function http(url: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}):
   Promise<{ status: number; json: any; headers: Headers | null }> {
   try {
     const r = await fetch(`${url}${path}`, {
-      method, signal: AbortSignal.timeout(15_000),
+      method, signal: AbortSignal.timeout(60_000),
       headers: { ...(token && { 'x-auth-token': token }), ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
