@@ -9,6 +9,7 @@ import { registerKeystoneCommands } from './keystone-commands.js';
 import { EXIT, Failure, UsageError, type Io } from './io.js';
 import { registerQuotaShow } from './quota-commands.js';
 import { registerServerCommands } from './server-commands.js';
+import { registerTraceCommands } from './trace-commands.js';
 
 // The `opendeh` command tree, runnable in-process: runCli(argv, io) → exit code. main.ts
 // gives it the real process; tests give it buffers.
@@ -26,6 +27,7 @@ export function buildProgram(io: Io): Command {
   registerQuotaShow(quota, io);
   registerQuotaSet(quota, io);
   registerServerCommands(program, io);
+  registerTraceCommands(program, io);
   registerPoolCommands(program, io);
   registerIamCommands(program, io);
   registerKeystoneCommands(program, io);
