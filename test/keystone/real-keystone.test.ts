@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CATALOG_SERVICES } from '../../src/domain/catalog.js';
 import { registerCatalog } from '../../src/services/keystone-register.js';
 import { DIALECTS } from '../support/dialects.js';
 import { buildExternalApp, type ExternalApp } from '../support/fake-keystone.js';
@@ -111,7 +112,9 @@ describe('external Keystone, a real one [keystone]', { skip: KEYSTONE_SKIP }, ()
       test('opendeh keystone register puts OpenDeH in Keystone\'s catalog (idempotent); a raw client finds the DeH API there', async () => {
         // Created for the first engine's OpenDeH, corrected to this one's URL for the next.
         const endpoints = firstRegistration.filter((l) => l.what.startsWith('endpoint '));
-        assert.equal(endpoints.length, 4, JSON.stringify(firstRegistration));
+        // One public endpoint per service of the catalog table (deh, compute, ecs, image, cts).
+        assert.equal(endpoints.length, CATALOG_SERVICES.length, JSON.stringify(firstRegistration));
+        assert.deepEqual(endpoints.map((l) => l.what).sort(), CATALOG_SERVICES.map((s) => `endpoint ${s.type} public`).sort());
         for (const l of endpoints) assert.notEqual(l.action, 'unchanged', JSON.stringify(l));
         const again = await registerCatalog(registration());
         assert.deepEqual(again.map((l) => l.action), again.map(() => 'unchanged'), 'a second run changes nothing');
