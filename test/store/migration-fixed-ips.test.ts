@@ -13,7 +13,7 @@ for (const dialect of DIALECTS) {
       const target = await freshTarget(dialect);
       const { db } = openDb({ url: target.url, schema: target.schema, poolSize: 2 });
       try {
-        await migrateTo(db, '0002-compute', target.schema);
+        await target.migrating(() => migrateTo(db, '0002-compute', target.schema));
         const base = {
           user_id: 'u', name: 'vm', flavor_id: 'c4.large.4', vcpus: 2, ram_mb: 8192, availability_zone: 'eu-de-01', status: 'ACTIVE',
           image_ref: '', metadata: '{}', addresses: '{}', security_groups: '[]', scheduler_hints: '{}',
@@ -25,7 +25,7 @@ for (const dialect of DIALECTS) {
           { ...base, id: 's2', project_id: 'p1', networks: JSON.stringify([nic('default', '192.168.0.13'), nic('net-b', '10.1.1.1')]) },
           { ...base, id: 's3', project_id: 'p1', networks: JSON.stringify([nic('default', '192.168.0.11')]), deleted_at: '2026-01-02T00:00:00.000Z' },
         ] as never).execute();
-        await migrateToLatest(db, target.schema);
+        await target.migrating(() => migrateToLatest(db, target.schema));
         const rows = await db.selectFrom('fixed_ips').selectAll().where('project_id', '=', 'p1').orderBy('network').orderBy('ip').execute();
         assert.deepEqual(rows.map((r) => [r.network, r.ip, r.server_id]), [
           ['default', '192.168.0.10', 's1'], ['default', '192.168.0.11', null], ['default', '192.168.0.12', null],

@@ -16,7 +16,7 @@ for (const dialect of DIALECTS) {
       const target = await freshTarget(dialect);
       const { db } = openDb({ url: target.url, schema: target.schema, poolSize: 2 });
       try {
-        await migrateTo(db, '0005-host-type-index', target.schema);
+        await target.migrating(() => migrateTo(db, '0005-host-type-index', target.schema));
         const at = (s: number) => `2026-01-01T00:00:0${s}.000Z`;
         await db.insertInto('domains').values({ id: 'default', name: 'Default', enabled: 1, description: '', created_at: at(0) }).execute();
         await db.insertInto('projects').values({ id: 'p1', name: 'eu-de', domain_id: 'default', description: '', enabled: 1, created_at: at(0) }).execute();
@@ -31,7 +31,7 @@ for (const dialect of DIALECTS) {
           { role_id: 'r-member', user_id: 'later', scope_type: 'project', scope_id: 'p1' },
         ]).execute();
 
-        await migrateToLatest(db, target.schema);
+        await target.migrating(() => migrateToLatest(db, target.schema));
         const roles = await db.selectFrom('roles').selectAll().orderBy('name').execute();
         for (const s of SYSTEM_ROLES) {
           const r = roles.find((x) => x.name === s.name);
@@ -56,9 +56,9 @@ for (const dialect of DIALECTS) {
         await seedSystemRoles(db);
         assert.equal(JSON.stringify(await db.selectFrom('roles').selectAll().orderBy('id').execute()), before);
 
-        await migrateTo(db, '0005-host-type-index', target.schema);
+        await target.migrating(() => migrateTo(db, '0005-host-type-index', target.schema));
         assert.deepEqual((await db.selectFrom('roles').select('name').orderBy('name').execute()).map((r) => r.name), ['admin', 'member', 'readonly']);
-        await migrateToLatest(db, target.schema);
+        await target.migrating(() => migrateToLatest(db, target.schema));
         assert.equal((await db.selectFrom('roles').select('id').execute()).length, roles.length);
       } finally {
         await db.destroy();

@@ -13,12 +13,12 @@ import { DIALECTS, freshTarget } from '../support/dialects.js';
 // a trace commits with its change and only with it (rollback, retry), and retention pruning
 // in bounded batches.
 
-async function withStore<T>(dialect: (typeof DIALECTS)[number], fn: (store: Store, db: Store['db'], schema?: string) => Promise<T>, upTo?: string): Promise<T> {
+async function withStore<T>(dialect: (typeof DIALECTS)[number], fn: (store: Store, db: Store['db'], schema: string | undefined, migrating: <R>(f: () => Promise<R>) => Promise<R>) => Promise<T>, upTo?: string): Promise<T> {
   const target = await freshTarget(dialect);
   const { db, caps } = openDb({ url: target.url, schema: target.schema, poolSize: 4 });
   try {
     await target.migrating(async () => { if (upTo) await migrateTo(db, upTo, target.schema); else await migrateToLatest(db, target.schema); });
-    return await fn(new Store(db, caps, 3), db, target.schema);
+    return await fn(new Store(db, caps, 3), db, target.schema, (f) => target.migrating(f));
   } finally {
     await db.destroy();
     await target.drop();
@@ -31,21 +31,21 @@ const call = { name: 'createDedicatedHosts', service: 'DEH', resourceType: 'dedi
 for (const dialect of DIALECTS) {
   describe(`traces table [${dialect}]`, () => {
     test('migration 0007 carries audit entries over as traces and drops the audit table; down restores it', async () => {
-      await withStore(dialect, async (store, db, schema) => {
+      await withStore(dialect, async (store, db, schema, migrating) => {
         await (db as any).insertInto('audit').values([
           { id: '01a00000-0000-7000-8000-000000000001', at: '2026-01-01T00:00:00.000Z', request_id: 'req-a', project_id: 'p1', user_id: 'u1',
             action: 'POST /v1.0/:project_id/dedicated-hosts', resource_id: null, outcome: 'success', detail: '200' },
           { id: '01a00000-0000-7000-8000-000000000002', at: '2026-01-01T00:00:01.000Z', request_id: 'req-b', project_id: 'p1', user_id: 'u1',
             action: 'DELETE /compute/v2.1/:project_id/servers/:server_id', resource_id: 's1', outcome: 'failure', detail: '404' },
         ]).execute();
-        await migrateToLatest(db, schema);
+        await migrating(() => migrateToLatest(db, schema));
         const rows = await db.selectFrom('traces').selectAll().orderBy('trace_id').execute();
         assert.deepEqual(rows.map((r) => [r.trace_rating, r.service_type, r.code, Number(r.time), r.resource_id]), [
           ['normal', 'DEH', '200', Date.parse('2026-01-01T00:00:00.000Z'), null],
           ['warning', 'ECS', '404', Date.parse('2026-01-01T00:00:01.000Z'), 's1'],
         ]);
         await assert.rejects(sql`select * from audit`.execute(db));
-        await migrateTo(db, '0006-iam', schema);
+        await migrating(() => migrateTo(db, '0006-iam', schema));
         assert.deepEqual((await sql`select * from audit`.execute(db)).rows, []);
         await assert.rejects(sql`select * from traces`.execute(db));
         void store;
