@@ -10,6 +10,7 @@ import { applyHostPermissions, hostTypes, initHosts, loadHosts, resetHosts } fro
 import { applyOperatorPermissions, initOperator, loadOperator } from './operator.js';
 import { ACTION, can, isOperator, loadPermissions } from './permissions.js';
 import { loadQuota } from './quota.js';
+import { applyTracePermissions, initTraces, loadTraces, resetTraces } from './traces.js';
 
 const KEY = 'opendeh.console.session';
 const authUrl = `${location.origin}/identity/v3`;
@@ -17,6 +18,7 @@ const authUrl = `${location.origin}/identity/v3`;
 onView('hosts', loadHosts);
 onView('detail', openHost);
 onView('quota', loadQuota);
+onView('traces', loadTraces);
 onView('operator', loadOperator);
 
 // ---- sign in / out ----
@@ -53,6 +55,7 @@ async function applyPermissions() {
   $('#nav-operator').hidden = !isOperator();
   applyHostPermissions();
   applyOperatorPermissions();
+  applyTracePermissions();
 }
 
 async function enter() {
@@ -63,6 +66,7 @@ async function enter() {
   $('#login-view').hidden = true;
   $('#app-view').hidden = false;
   resetHosts();
+  resetTraces();
   await loadPermissions(ctx.client);
   // Host types for the list's filter: the quota has one entry per type.
   hostTypes.splice(0, hostTypes.length, ...(can(ACTION.dehQuota) ? (await ctx.client.deh.quota()).map((q) => q.resource) : []));
@@ -87,6 +91,7 @@ for (const b of document.querySelectorAll('#nav button')) {
 }
 initHosts();
 initOperator();
+initTraces();
 
 const saved = sessionStorage.getItem(KEY);
 if (saved) {

@@ -4,7 +4,7 @@ import { $ } from './dom.js';
 /** @type {{ client: import('../src/client/index.js').Client | null }} */
 export const ctx = { client: null };
 
-const VIEWS = ['hosts', 'detail', 'quota', 'operator'];
+const VIEWS = ['hosts', 'detail', 'quota', 'traces', 'operator'];
 const handlers = new Map();
 
 /** Registers what entering a view does (load its data). */

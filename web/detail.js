@@ -29,6 +29,8 @@ async function render() {
   const create = guard(h('button', { type: 'button', text: 'Create ECS', onclick: () => openCreateEcs(host, render) }), ACTION.ecsCreate,
     host.state === 'available' ? null : `A DeH in state ${host.state} takes no new ECS.`);
   const release = guard(h('button', { type: 'button', class: 'danger', text: 'Release', onclick: (e) => releaseOne(e.currentTarget, host) }), ACTION.release);
+  // Who did what to this DeH: the Traces view filtered on its id.
+  const traces = guard(h('button', { type: 'button', text: 'Traces', onclick: () => act(null, () => showView('traces', { resource_id: host.dedicated_host_id })) }), ACTION.traceList);
   view.replaceChildren(
     h('div', { class: 'detail-head' },
       h('div', {},
@@ -36,7 +38,7 @@ async function render() {
         h('h2', {}, host.name, ' ', stateBadge(host.state)),
         h('div', { class: 'id', text: host.dedicated_host_id })),
       // The ECS tab has its own Create button (the manual's "Create" above the list).
-      h('div', { class: 'actions' }, current.tab === 'basic' ? create : null, release)),
+      h('div', { class: 'actions' }, current.tab === 'basic' ? create : null, traces, release)),
     h('div', { class: 'tabs', role: 'tablist' }, tabButton('basic', 'Basic information'), tabButton('ecss', `ECSs on the DeH (${servers.length})`)),
     h('section', { class: 'card', role: 'tabpanel', 'aria-labelledby': `tab-${current.tab}` },
       current.tab === 'basic' ? basic(host) : ecsTab(host, servers, render)),

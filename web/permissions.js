@@ -10,7 +10,7 @@ export const ACTION = {
   dehQuota: 'deh:quotas:get', ecsCreate: 'ecs:servers:create', start: 'ecs:servers:start', stop: 'ecs:servers:stop',
   reboot: 'ecs:servers:reboot', ecsDelete: 'ecs:servers:delete', resize: 'ecs:servers:resize', migrate: 'ecs:servers:migrate',
   flavors: 'ecs:flavors:get', ecsQuota: 'ecs:quotas:get', fault: 'opendeh:dedicatedHosts:fault', repair: 'opendeh:dedicatedHosts:repair',
-  setQuota: 'opendeh:quotas:update', pool: 'opendeh:pool:list', poolAdd: 'opendeh:pool:add',
+  setQuota: 'opendeh:quotas:update', pool: 'opendeh:pool:list', poolAdd: 'opendeh:pool:add', traceList: 'cts:trace:list',
 };
 
 let granted = {};

@@ -42,10 +42,12 @@ export const idle = (page: Page) => page.locator('body:not([aria-busy="true"])')
 
 export async function signIn(page: Page, url: string, user = 'admin', password = ADMIN_PASSWORD, project = 'eu-de'): Promise<void> {
   await page.goto(`${url}/console`);
-  await page.getByLabel('User').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Project').fill(project);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Within the form: other views have fields labelled alike (the Traces filter's "User").
+  const form = page.locator('#login-form');
+  await form.getByLabel('User').fill(user);
+  await form.getByLabel('Password').fill(password);
+  await form.getByLabel('Project').fill(project);
+  await form.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#hosts-view').waitFor();
   await idle(page);
 }
