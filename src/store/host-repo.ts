@@ -4,6 +4,7 @@ import type { Tag } from '../domain/tag.js';
 import type { CountCache } from './count-cache.js';
 import type { Executor } from './store.js';
 import type { Database, HostsTable } from './tables.js';
+import { statement, type Slots } from './statement.js';
 
 // Queries of the DeH aggregate. Lists are keyset-paginated on the time-ordered id, so a page
 // costs the same at host 10 as at host 10,000, and every filter runs in SQL on an index.
@@ -68,6 +69,30 @@ function where(eb: EB, f: HostFilter, tagForm: 'set' | 'probe'): Expression<SqlB
   return eb.and(c);
 }
 
+// The statements of every show, claim and list page, compiled once (statement.ts).
+const byId = statement<HostsTable, boolean>((db, $, inProject) => db.selectFrom('hosts').selectAll().where('id', '=', $(0))
+  .$if(inProject, (q) => q.where('project_id', '=', $(1))), (inProject) => String(inProject));
+const liveServerIds = statement<{ id: string }>((db, $) => db.selectFrom('servers').select('id')
+  .where('host_id', '=', $(0)).where('deleted_at', 'is', null).orderBy('id'));
+const tagsOfHost = statement<Tag>((db, $) => db.selectFrom('host_tags').select(['key', 'value']).where('host_id', '=', $(0)).orderBy('key'));
+const generationOf = statement<{ generation: number }>((db, $) => db.selectFrom('host_list_generations').select('generation').where('project_id', '=', $(0)));
+const casHost = statement<unknown, readonly string[]>((db, $, columns) => db.updateTable('hosts')
+  .set(Object.fromEntries([...columns, 'generation'].map((c, i) => [c, $(i)])))
+  .where('id', '=', $(columns.length + 1)).where('generation', '=', $(columns.length + 2)), (columns) => columns.join(','));
+const projectOfHost = statement<{ project_id: string }>((db, $) => db.selectFrom('hosts').select('project_id').where('id', '=', $(0)));
+const bumpGeneration = statement((db, $) => db.insertInto('host_list_generations').values({ project_id: $(0), generation: 1 })
+  .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({ generation: eb(eb.ref('host_list_generations.generation'), '+', 1) }))));
+
+/** Auto-placement candidates (placementCandidates): arguments project, AZ, type, RAM, vCPUs[, limit[, free memory]]. */
+const candidates = (db: Executor, $: Slots) => db.selectFrom('hosts')
+  .where('project_id', '=', $(0)).where('availability_zone', '=', $(1))
+  .where('state', '=', 'available').where('auto_placement', '=', 'on').where('host_type', '=', $(2))
+  .where('free_memory_mb', '>=', $(3))
+  .where(sql<number>`vcpus - used_vcpus`, '>=', $(4));
+const packed = statement<HostsTable>((db, $) => candidates(db, $).selectAll().orderBy('free_memory_mb', 'asc').orderBy('id', 'asc').limit($(5)));
+const bestFree = statement<{ free_memory_mb: number }>((db, $) => candidates(db, $).select('free_memory_mb').orderBy('free_memory_mb', 'desc').limit(1));
+const spreadTies = statement<HostsTable>((db, $) => candidates(db, $).selectAll().where('free_memory_mb', '=', $(6)).orderBy('id', 'asc').limit($(5)));
+
 export const hostRepo = {
   async list(ex: Executor, f: HostFilter, page: { limit?: number; afterId?: string }): Promise<Host[]> {
     let q = ex.selectFrom('hosts').selectAll().where((eb) => where(eb, f, 'probe')).orderBy('hosts.id');
@@ -80,9 +105,7 @@ export const hostRepo = {
     return Number(r.n);
   },
   async get(ex: Executor, projectId: string | null, id: string): Promise<Host | undefined> {
-    let q = ex.selectFrom('hosts').selectAll().where('id', '=', id);
-    if (projectId !== null) q = q.where('project_id', '=', projectId);
-    const r = await q.executeTakeFirst();
+    const r = projectId === null ? await byId.first(ex, [id], false) : await byId.first(ex, [id, projectId], true);
     return r ? hostRowToHost(r) : undefined;
   },
   async insert(ex: Executor, rows: HostsTable[]): Promise<void> {
@@ -92,9 +115,9 @@ export const hostRepo = {
   },
   /** Compare-and-swap on generation; false when another writer got there first. */
   async casUpdate(ex: Executor, id: string, generation: number, patch: Partial<HostsTable>): Promise<boolean> {
-    const r = await ex.updateTable('hosts').set({ ...patch, generation: generation + 1 })
-      .where('id', '=', id).where('generation', '=', generation).executeTakeFirst();
-    const ok = Number(r.numUpdatedRows) === 1;
+    const columns = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    const values = columns.map((k) => (patch as Record<string, unknown>)[k]);
+    const ok = (await casHost.affected(ex, [...values, generation + 1, id, generation], columns)) === 1;
     // A claim (usage columns only) changes nothing a list or tag query counts.
     if (ok && Object.keys(patch).some((k) => !USAGE_COLUMNS.has(k))) await bumpListGenerationOf(ex, id);
     return ok;
@@ -110,8 +133,7 @@ export const hostRepo = {
     return new Map(rows.map((r) => [r.host_type, Number(r.n)]));
   },
   async instanceUuids(ex: Executor, hostId: string): Promise<string[]> {
-    const rows = await ex.selectFrom('servers').select('id').where('host_id', '=', hostId).where('deleted_at', 'is', null).orderBy('id').execute();
-    return rows.map((r) => r.id);
+    return (await liveServerIds.rows(ex, [hostId])).map((r) => r.id);
   },
 
   /**
@@ -141,19 +163,11 @@ export const hostRepo = {
     projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number;
     strategy: 'spread' | 'pack'; limit: number;
   }): Promise<Host[]> {
-    const base = ex.selectFrom('hosts')
-      .where('project_id', '=', q.projectId).where('availability_zone', '=', q.availabilityZone)
-      .where('state', '=', 'available').where('auto_placement', '=', 'on').where('host_type', '=', q.hostType)
-      .where('free_memory_mb', '>=', q.ramMb)
-      .where(sql<number>`vcpus - used_vcpus`, '>=', q.vcpus);
-    if (q.strategy === 'pack') {
-      const rows = await base.selectAll().orderBy('free_memory_mb', 'asc').orderBy('id', 'asc').limit(q.limit).execute();
-      return rows.map(hostRowToHost);
-    }
-    const top = await base.select('free_memory_mb').orderBy('free_memory_mb', 'desc').limit(1).executeTakeFirst();
+    const args = [q.projectId, q.availabilityZone, q.hostType, q.ramMb, q.vcpus, q.limit];
+    if (q.strategy === 'pack') return (await packed.rows(ex, args)).map(hostRowToHost);
+    const top = await bestFree.first(ex, args.slice(0, 5));
     if (!top) return [];
-    const rows = await base.selectAll().where('free_memory_mb', '=', top.free_memory_mb).orderBy('id', 'asc').limit(q.limit).execute();
-    return rows.map(hostRowToHost);
+    return (await spreadTies.rows(ex, [...args, top.free_memory_mb])).map(hostRowToHost);
   },
   /** A few hosts of a project in an AZ (or all AZs), for explaining a failed auto placement. */
   async sample(ex: Executor, projectId: string, availabilityZone: string | undefined, limit: number): Promise<Host[]> {
@@ -164,7 +178,7 @@ export const hostRepo = {
 
   // ---- tags ----
   async tags(ex: Executor, hostId: string): Promise<Tag[]> {
-    return ex.selectFrom('host_tags').select(['key', 'value']).where('host_id', '=', hostId).orderBy('key').execute();
+    return tagsOfHost.rows(ex, [hostId]);
   },
   async tagsOf(ex: Executor, hostIds: readonly string[]): Promise<Map<string, Tag[]>> {
     const out = new Map<string, Tag[]>();
@@ -193,7 +207,7 @@ export const hostRepo = {
   },
   /** The project's host_list_generations value (0 before its first host). */
   async listGeneration(ex: Executor, projectId: string): Promise<number> {
-    const r = await ex.selectFrom('host_list_generations').select('generation').where('project_id', '=', projectId).executeTakeFirst();
+    const r = await generationOf.first(ex, [projectId]);
     return r ? Number(r.generation) : 0;
   },
   /**
@@ -240,13 +254,11 @@ const USAGE_COLUMNS = new Set(['used_vcpus', 'used_memory_mb', 'free_memory_mb',
 
 /** Moves the project's list generation, in the caller's transaction (migration 0009). */
 async function bumpListGeneration(ex: Executor, projectId: string): Promise<void> {
-  await ex.insertInto('host_list_generations').values({ project_id: projectId, generation: 1 })
-    .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({ generation: eb(eb.ref('host_list_generations.generation'), '+', 1) })))
-    .execute();
+  await bumpGeneration.affected(ex, [projectId]);
 }
 
 /** The same, for the project of a host. */
 async function bumpListGenerationOf(ex: Executor, hostId: string): Promise<void> {
-  const h = await ex.selectFrom('hosts').select('project_id').where('id', '=', hostId).executeTakeFirst();
+  const h = await projectOfHost.first(ex, [hostId]);
   if (h) await bumpListGeneration(ex, h.project_id);
 }

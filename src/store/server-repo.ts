@@ -3,6 +3,7 @@ import type { Nic, Server, ServerStatus } from '../domain/server.js';
 import type { Tag } from '../domain/tag.js';
 import type { Executor } from './store.js';
 import type { ComputeJobsTable, ServersTable } from './tables.js';
+import { insertStatement, statement } from './statement.js';
 
 // Queries of the server aggregate; JSON columns are parsed and written here, nowhere else.
 
@@ -53,9 +54,30 @@ function patchToRow(p: ServerPatch): Partial<ServersTable> {
 
 export interface ProjectUsage { readonly instances: number; readonly cores: number; readonly ram: number }
 
+// The statements of every ECS create and show, compiled once (statement.ts).
+const insertServer = insertStatement('servers');
+const liveServer = statement<ServersTable>((db, $) => db.selectFrom('servers').selectAll()
+  .where('project_id', '=', $(0)).where('id', '=', $(1)).where('deleted_at', 'is', null));
+const quota = (db: Executor, projectId: unknown, resource: string) => db.selectFrom('compute_quotas').select('hard_limit')
+  .where('project_id', '=', projectId as string).where('resource', '=', resource);
+const addUsage = statement<{ ecs_instances: number; ecs_cores: number; ecs_ram: number; q_instances: number | null; q_cores: number | null; q_ram: number | null }>(
+  (db, $) => db.insertInto('project_guards')
+    .values({ project_id: $(0), generation: 1, ecs_instances: $(1), ecs_cores: $(2), ecs_ram: $(3) })
+    .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({
+      generation: eb(eb.ref('project_guards.generation'), '+', 1),
+      ecs_instances: eb(eb.ref('project_guards.ecs_instances'), '+', $(1)),
+      ecs_cores: eb(eb.ref('project_guards.ecs_cores'), '+', $(2)),
+      ecs_ram: eb(eb.ref('project_guards.ecs_ram'), '+', $(3)),
+    })))
+    .returning((eb) => ['ecs_instances', 'ecs_cores', 'ecs_ram',
+      eb.selectFrom(() => quota(db, $(0), 'instances').as('q')).select('q.hard_limit').as('q_instances'),
+      eb.selectFrom(() => quota(db, $(0), 'cores').as('q')).select('q.hard_limit').as('q_cores'),
+      eb.selectFrom(() => quota(db, $(0), 'ram').as('q')).select('q.hard_limit').as('q_ram'),
+    ]));
+
 export const serverRepo = {
   async insert(ex: Executor, servers: readonly Server[]): Promise<void> {
-    for (const s of servers) await ex.insertInto('servers').values(serverToRow(s)).execute();
+    for (const s of servers) await insertServer.run(ex, serverToRow(s) as unknown as Record<string, unknown>);
   },
   /** Live servers on one host, keyset-paginated by id. */
   async listOnHost(ex: Executor, hostId: string, page: { limit?: number; afterId?: string }): Promise<Server[]> {
@@ -71,7 +93,7 @@ export const serverRepo = {
     return rows.map(serverRowToServer);
   },
   async get(ex: Executor, projectId: string, id: string): Promise<Server | undefined> {
-    const r = await ex.selectFrom('servers').selectAll().where('project_id', '=', projectId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const r = await liveServer.first(ex, [projectId, id]);
     return r ? serverRowToServer(r) : undefined;
   },
   async getMany(ex: Executor, projectId: string, ids: readonly string[]): Promise<Server[]> {
@@ -91,17 +113,8 @@ export const serverRepo = {
    * new usage and the project's quota overrides (null = the default applies).
    */
   async lockAndAddUsage(ex: Executor, projectId: string, delta: ProjectUsage): Promise<{ usage: ProjectUsage; limits: Record<'instances' | 'cores' | 'ram', number | null> }> {
-    const limit = (resource: string) => sql<number | null>`(select hard_limit from compute_quotas where project_id = ${projectId} and resource = ${resource})`;
-    const r = await ex.insertInto('project_guards')
-      .values({ project_id: projectId, generation: 1, ecs_instances: delta.instances, ecs_cores: delta.cores, ecs_ram: delta.ram })
-      .onConflict((oc) => oc.column('project_id').doUpdateSet((eb) => ({
-        generation: eb(eb.ref('project_guards.generation'), '+', 1),
-        ecs_instances: eb(eb.ref('project_guards.ecs_instances'), '+', delta.instances),
-        ecs_cores: eb(eb.ref('project_guards.ecs_cores'), '+', delta.cores),
-        ecs_ram: eb(eb.ref('project_guards.ecs_ram'), '+', delta.ram),
-      })))
-      .returning(['ecs_instances', 'ecs_cores', 'ecs_ram', limit('instances').as('q_instances'), limit('cores').as('q_cores'), limit('ram').as('q_ram')])
-      .executeTakeFirstOrThrow();
+    const r = await addUsage.first(ex, [projectId, delta.instances, delta.cores, delta.ram]);
+    if (!r) throw new Error('project guard upsert returned no row');
     const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
     return {
       usage: { instances: Number(r.ecs_instances), cores: Number(r.ecs_cores), ram: Number(r.ecs_ram) },
