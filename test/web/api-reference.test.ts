@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestApp } from '../support/app.js';
 import { listeningApp } from '../cli/support.js';
+import { launch, skipBrowser as skip } from './support.js';
 
 // The API reference page (/console/api.html) in a real browser: it renders every operation
 // of /openapi.json from this server alone (the console's CSP: nothing from elsewhere), with
 // no script error or CSP violation, and its filter narrows the list.
-
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
 
 if (skip) {
   test('API reference page in Chromium', { skip }, () => {});
@@ -22,10 +19,7 @@ if (skip) {
 
     before(async () => {
       ({ t, url } = await listeningApp('sqlite'));
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      browser = await launch();
     });
     after(async () => {
       await browser?.close();

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { listeningApp } from '../cli/support.js';
 import { ADMIN_PASSWORD, type TestApp } from '../support/app.js';
+import { DIALECTS, type Dialect } from '../support/dialects.js';
 
 // Shared by the browser suites: Debian's Chromium driven by playwright-core, one browser per
 // test file, pages that record every script error or CSP violation, and the console's steps
@@ -35,6 +38,72 @@ export async function newPage(browser: Browser, problems: string[]): Promise<Pag
   page.on('response', (r) => { if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/console')) problems.push(`asset: ${r.status()} ${r.url()}`); });
   page.setDefaultTimeout(10_000);
   return page;
+}
+
+/** What the tests of one engine share in a console suite (see consoleSuite). */
+export interface ConsoleEngine {
+  readonly dialect: Dialect;
+  /** The app of this engine, listening; set before the suite's own before hooks run. */
+  readonly t: TestApp;
+  /** Its URL (the token catalog names this port). */
+  readonly url: string;
+  /** What every page of newPage reported (script errors, CSP violations, missing assets). */
+  readonly problems: string[];
+  /** A page of its own context, reporting into `problems`; closed after this engine's tests. */
+  newPage(): Promise<Page>;
+  /** An admin API call that must succeed (< 300); its JSON answer, if any. */
+  admin(method: string, path: string, body?: unknown): Promise<any>;
+}
+
+/**
+ * A browser suite: one Chromium for the file and, per engine, a listening app of its own;
+ * `body` registers that engine's hooks and tests (they run after the app is up), and every
+ * page it opened and the app are closed after them. Without Chromium, one skipped test
+ * (counted in the runner's "skipped" line), never a silent pass.
+ */
+export function consoleSuite(name: string, body: (engine: ConsoleEngine) => void): void {
+  if (skipBrowser) {
+    test(name, { skip: skipBrowser }, () => {});
+    return;
+  }
+  describe(name, () => {
+    let browser: Browser;
+    before(async () => { browser = await launch(); });
+    after(async () => { await browser?.close(); });
+
+    for (const dialect of DIALECTS) {
+      describe(`[${dialect}]`, () => {
+        let app: { t: TestApp; url: string } | undefined;
+        const problems: string[] = [];
+        const pages: Page[] = [];
+        const up = () => {
+          if (!app) throw new Error('the app of a console suite is up only once its before hook has run');
+          return app;
+        };
+        before(async () => { app = await listeningApp(dialect); });
+        after(async () => {
+          // Closing a context twice is harmless: a test may close its page itself.
+          for (const p of pages) await p.context().close();
+          await app?.t.close();
+        });
+        body({
+          dialect, problems,
+          get t() { return up().t; },
+          get url() { return up().url; },
+          async newPage() {
+            const page = await newPage(browser, problems);
+            pages.push(page);
+            return page;
+          },
+          async admin(method, path, body) {
+            const r = await up().t.call(method, path, { token: up().t.admin.token, body });
+            assert.ok(r.statusCode < 300, `${method} ${path}: ${r.statusCode} ${r.body}`);
+            return r.body ? r.json() : undefined;
+          },
+        });
+      });
+    }
+  });
 }
 
 /** Every action of the page has finished (the page keeps aria-busy while one runs). */
