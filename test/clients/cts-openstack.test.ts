@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { allocate, type TestApp, type TestProject } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
+import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
 
 // Issue 10 with real clients against a listening server: a named user allocates, renames and
 // releases a host through the DeH API; then the `openstack cts trace list` command and
@@ -16,23 +16,9 @@ import { listeningApp } from '../cli/support.js';
 // filter. Both clients come from otcextensions, which no registry here ships: without it
 // (CI) the suite is skipped, saying so; a developer runs it with its source on PYTHONPATH.
 
-interface Run { readonly code: number; readonly out: string; readonly err: string }
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 90_000 }, (e, out, err) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out, err }));
-  });
-}
-
-const which = await run('sh', ['-c', 'command -v openstack'], process.env);
-const OPENSTACK = which.code === 0 ? which.out.trim() : '';
-/** The interpreter the CLI runs on (its shebang), so openstacksdk and otcextensions are the CLI's own. */
-const PYTHON = OPENSTACK ? readFileSync(OPENSTACK, 'utf8').split('\n')[0].replace(/^#!\s*/, '').trim() : '';
-const baseEnv = (home: string): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...(process.env.PYTHONPATH && { PYTHONPATH: process.env.PYTHONPATH }),
-});
 // `openstack cts …` exists only when otcextensions is importable (its entry points, or PYTHONPATH).
-const PLUGIN = OPENSTACK !== '' && (await run(OPENSTACK, ['cts', 'trace', 'list', '--help'], baseEnv(tmpdir()))).code === 0;
-const SKIP = OPENSTACK === '' ? 'no openstack CLI on PATH (apt install python3-openstackclient)'
+const PLUGIN = OPENSTACK !== '' && await hasCommand(clientEnv(tmpdir()), 'cts', 'trace', 'list');
+const SKIP = NO_OPENSTACK ? NO_OPENSTACK
   : !PLUGIN ? 'python-otcextensions is not importable by the openstack CLI (no `openstack cts` command; no registry here ships it: put its source on PYTHONPATH)'
   : false;
 
@@ -87,8 +73,7 @@ for (const dialect of DIALECTS) {
     interface: public
     identity_api_version: 3
 `);
-      // Only what the CLI needs: never the developer's OS_* variables or ~/.config/openstack.
-      env = { ...baseEnv(dir), OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') };
+      env = clientEnv(dir, join(dir, 'clouds.yaml'));
     });
     after(async () => {
       await t.close();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +7,7 @@ import { systemRoleId } from '../../src/domain/system-policies.js';
 import { ADMIN_PASSWORD, allocate, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
+import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
 
 // Issue 9 with the real `openstack` CLI (Debian's python3-openstackclient) against a listening
 // server: the admin creates a user and a group, adds the user, grants the group DeH
@@ -17,18 +17,6 @@ import { listeningApp } from '../cli/support.js';
 // user may list but not create, and the refusal names the action. The `openstack deh …`
 // commands need python-otcextensions; without it (CI) those two steps go through the DeH API
 // and are reported as such, the ECS ones always run through the CLI.
-
-interface Run { readonly code: number; readonly out: string; readonly err: string }
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 90_000 }, (e, out, err) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out, err }));
-  });
-}
-
-const which = await run('sh', ['-c', 'command -v openstack'], process.env);
-const OPENSTACK = which.code === 0 ? which.out.trim() : '';
-/** The interpreter the CLI runs on (its shebang), so keystoneauth is the CLI's own. */
-const PYTHON = OPENSTACK ? readFileSync(OPENSTACK, 'utf8').split('\n')[0].replace(/^#!\s*/, '').trim() : '';
 
 const cloud = (url: string, user: string, password: string) => `
   ${user}:
@@ -47,7 +35,7 @@ const DEH_RO = systemRoleId('system_all_58');
 const ECS_RO = systemRoleId('system_all_50');
 
 for (const dialect of DIALECTS) {
-  describe(`IAM with the openstack CLI: group, grant, token roles, 403 naming the action [${dialect}]`, { skip: OPENSTACK === '' && 'no openstack CLI on PATH (apt install python3-openstackclient)' }, () => {
+  describe(`IAM with the openstack CLI: group, grant, token roles, 403 naming the action [${dialect}]`, { skip: NO_OPENSTACK }, () => {
     let t: TestApp;
     let dir: string;
     let env: NodeJS.ProcessEnv;
@@ -63,10 +51,8 @@ for (const dialect of DIALECTS) {
       ({ t, url } = await listeningApp(dialect));
       dir = mkdtempSync(join(tmpdir(), 'opendeh-iam-osc-'));
       writeFileSync(join(dir, 'clouds.yaml'), `clouds:${cloud(url, 'admin', ADMIN_PASSWORD)}${cloud(url, 'dev1', 'dev1-secret')}\n`);
-      // Only what the CLI needs: never the developer's OS_* variables or ~/.config/openstack.
-      env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), LANG: 'C.UTF-8',
-        ...(process.env.PYTHONPATH && { PYTHONPATH: process.env.PYTHONPATH }) };
-      plugin = (await run(OPENSTACK, ['deh', 'host', 'list', '--help'], env)).code === 0;
+      env = clientEnv(dir, join(dir, 'clouds.yaml'));
+      plugin = await hasCommand(env, 'deh', 'host', 'list');
     });
     after(async () => {
       await t.close();

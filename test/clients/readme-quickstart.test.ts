@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { IMAGE_CATALOG } from '../../src/domain/image-catalog.js';
 import { allocate, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
+import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, run } from './support.js';
 
 // The README's quick start, run verbatim with the real `openstack` CLI (Debian's
 // python3-openstackclient) against a listening server: its clouds.yaml (only the port
@@ -36,19 +36,8 @@ function words(line: string): string[] {
   return line.split(/\s+/);
 }
 
-interface Run { readonly code: number; readonly out: string; readonly err: string }
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 60_000 }, (e, out, err) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out, err }));
-  });
-}
-
-const which = await run('sh', ['-c', 'command -v openstack'], process.env);
-const OPENSTACK = which.code === 0 ? which.out.trim() : '';
-
 for (const dialect of DIALECTS) {
-  describe(`README quick start with the openstack CLI [${dialect}]`, { skip: OPENSTACK === '' && 'no openstack CLI on PATH (apt install python3-openstackclient)' }, () => {
+  describe(`README quick start with the openstack CLI [${dialect}]`, { skip: NO_OPENSTACK }, () => {
     let t: TestApp;
     let url: string;
     let dir: string;
@@ -60,10 +49,8 @@ for (const dialect of DIALECTS) {
       const clouds = block('yaml', 'clouds:').replace('http://127.0.0.1:8080', url);
       assert.ok(clouds.includes(url), 'the README clouds.yaml names http://127.0.0.1:8080');
       writeFileSync(join(dir, 'clouds.yaml'), clouds);
-      // Only what the CLI needs: never the developer's OS_* variables or ~/.config/openstack.
-      env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), LANG: 'C.UTF-8',
-        ...(process.env.PYTHONPATH && { PYTHONPATH: process.env.PYTHONPATH }) };
-      plugin = (await run(OPENSTACK, ['deh', 'host', 'list', '--help'], env)).code === 0;
+      env = clientEnv(dir, join(dir, 'clouds.yaml'));
+      plugin = await hasCommand(env, 'deh', 'host', 'list');
     });
     after(async () => {
       await t.close();
