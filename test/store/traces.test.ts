@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { CompiledQuery, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { openDb } from '../../src/store/dialects.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { traceResource } from '../../src/store/trace-scope.js';
 import { TraceService } from '../../src/services/traces.js';
+import { traceRepo } from '../../src/store/trace-repo.js';
 import { ConcurrentUpdate } from '../../src/domain/errors.js';
 import { DIALECTS, freshTarget } from '../support/dialects.js';
 
@@ -99,6 +100,24 @@ for (const dialect of DIALECTS) {
         const left = await traces.list({ projectId: 'p1', limit: 200, from: 0, to: now });
         assert.deepEqual(left.traces.map((t) => t.requestId).sort(), ['new-0', 'new-1', 'new-2', 'new-3', 'new-4']);
         assert.ok(left.traces.every((t) => t.code === '403' && t.traceRating === 'warning'));
+      });
+    });
+
+    test('each list filter walks its own index, in the list\'s order (no scan of the window for one host)', { skip: dialect !== 'sqlite' && 'PostgreSQL plans by table statistics; this checks SQLite\'s rule-based choice' }, async () => {
+      await withStore(dialect, async (_store, db) => {
+        // The repository's own statement, captured as kysely compiles it, then explained.
+        let node: RootOperationNode | undefined;
+        const capture: KyselyPlugin = { transformQuery: (a) => (node = a.node), transformResult: async (a) => a.result };
+        const planOf = async (f: Partial<Parameters<typeof traceRepo.list>[1]>) => {
+          await traceRepo.list(db.withPlugin(capture), { projectId: 'p1', from: 0, to: 1e15, limit: 100, ...f });
+          const q = db.getExecutor().compileQuery(node!, { queryId: 'plan' } as never);
+          const rows = (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows as { detail: string }[];
+          return rows.map((r) => r.detail).join(' / ');
+        };
+        assert.match(await planOf({ resourceId: 'h1' }), /USING INDEX traces_project_resource_idx/);
+        assert.match(await planOf({ traceName: 'releaseDedicatedHosts' }), /USING INDEX traces_project_name_idx/);
+        assert.match(await planOf({}), /USING INDEX traces_project_time_idx/);
+        for (const f of [{ resourceId: 'h1' }, { traceName: 'x' }, {}]) assert.doesNotMatch(await planOf(f), /TEMP B-TREE/, 'the order comes from the index');
       });
     });
 
