@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
+import { after, before, describe } from 'node:test';
 import { runCli } from '../../src/cli/program.js';
 import { ADMIN_PASSWORD, buildTestApp, type TestApp } from '../support/app.js';
-import type { Dialect } from '../support/dialects.js';
+import { DIALECTS, type Dialect } from '../support/dialects.js';
 
 // Helpers for the CLI suites: run `opendeh …` in-process with captured output and an
 // environment of the test's choosing (never the developer's OS_* variables).
@@ -37,4 +38,39 @@ export async function listeningApp(dialect: Dialect): Promise<{ t: TestApp; url:
   const t = await buildTestApp(dialect, { OPENDEH_PUBLIC_URL: url });
   await t.app.listen({ host: '127.0.0.1', port });
   return { t, url, env: { OPENDEH_PASSWORD: ADMIN_PASSWORD } };
+}
+
+/** What the tests of one engine share in a CLI suite (see cliSuite). */
+export interface CliEngine {
+  /** The app of this engine, listening; set before the suite's own before hooks run. */
+  readonly t: TestApp;
+  readonly url: string;
+  /** The admin's password, as OPENDEH_PASSWORD. */
+  readonly env: Record<string, string>;
+  /** `opendeh <args> --url <this app>` as the admin. */
+  run(...args: string[]): Promise<CliResult>;
+}
+
+/**
+ * A CLI suite: per engine, `${name} [engine]` with a listening app of its own, closed after
+ * its tests; `body` registers that engine's hooks and tests.
+ */
+export function cliSuite(name: string, body: (engine: CliEngine) => void): void {
+  for (const dialect of DIALECTS) {
+    describe(`${name} [${dialect}]`, () => {
+      let app: Awaited<ReturnType<typeof listeningApp>> | undefined;
+      const up = () => {
+        if (!app) throw new Error('the app of a CLI suite is up only once its before hook has run');
+        return app;
+      };
+      before(async () => { app = await listeningApp(dialect); });
+      after(async () => { await app?.t.close(); });
+      body({
+        get t() { return up().t; },
+        get url() { return up().url; },
+        get env() { return up().env; },
+        run: (...args) => cli([...args, '--url', up().url], up().env),
+      });
+    });
+  }
 }
