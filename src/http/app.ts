@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { lazyValidators } from './lazy-validators.js';
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, NotFound } from '../domain/errors.js';
 import type { Clock } from '../domain/time.js';
@@ -97,6 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    // Route validators compile on first use, not at start-up (lazy-validators.ts).
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
   });
   installErrorHandler(app);
