@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { allocate, type TestApp, type TestProject } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
-import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
+import { clientEnv, clientHome, cloud, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
 
 // Issue 10 with real clients against a listening server: a named user allocates, renames and
 // releases a host through the DeH API; then the `openstack cts trace list` command and
@@ -59,21 +58,7 @@ for (const dialect of DIALECTS) {
       ({ t, url } = await listeningApp(dialect));
       p = await t.newProject({ name: 'cts-osc' });
       user = `user-${p.name}`;
-      dir = mkdtempSync(join(tmpdir(), 'opendeh-cts-osc-'));
-      writeFileSync(join(dir, 'clouds.yaml'), `clouds:
-  ${user}:
-    auth:
-      auth_url: ${url}/identity/v3
-      username: ${user}
-      password: pw-secret
-      project_name: ${p.name}
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: eu-de
-    interface: public
-    identity_api_version: 3
-`);
-      env = clientEnv(dir, join(dir, 'clouds.yaml'));
+      ({ dir, env } = clientHome('opendeh-cts-osc-', `clouds:${cloud(url, user, 'pw-secret', p.name)}\n`));
     });
     after(async () => {
       await t.close();

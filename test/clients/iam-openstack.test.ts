@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { systemRoleId } from '../../src/domain/system-policies.js';
 import { ADMIN_PASSWORD, allocate, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
-import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
+import { clientHome, cloud, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './support.js';
 
 // Issue 9 with the real `openstack` CLI (Debian's python3-openstackclient) against a listening
 // server: the admin creates a user and a group, adds the user, grants the group DeH
@@ -17,19 +15,6 @@ import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, PYTHON, run } from './s
 // user may list but not create, and the refusal names the action. The `openstack deh …`
 // commands need python-otcextensions; without it (CI) those two steps go through the DeH API
 // and are reported as such, the ECS ones always run through the CLI.
-
-const cloud = (url: string, user: string, password: string) => `
-  ${user}:
-    auth:
-      auth_url: ${url}/identity/v3
-      username: ${user}
-      password: ${password}
-      project_name: eu-de
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: eu-de
-    interface: public
-    identity_api_version: 3`;
 
 const DEH_RO = systemRoleId('system_all_58');
 const ECS_RO = systemRoleId('system_all_50');
@@ -49,9 +34,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       let url: string;
       ({ t, url } = await listeningApp(dialect));
-      dir = mkdtempSync(join(tmpdir(), 'opendeh-iam-osc-'));
-      writeFileSync(join(dir, 'clouds.yaml'), `clouds:${cloud(url, 'admin', ADMIN_PASSWORD)}${cloud(url, 'dev1', 'dev1-secret')}\n`);
-      env = clientEnv(dir, join(dir, 'clouds.yaml'));
+      ({ dir, env } = clientHome('opendeh-iam-osc-', `clouds:${cloud(url, 'admin', ADMIN_PASSWORD)}${cloud(url, 'dev1', 'dev1-secret')}\n`));
       plugin = await hasCommand(env, 'deh', 'host', 'list');
     });
     after(async () => {

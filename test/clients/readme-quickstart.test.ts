@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { IMAGE_CATALOG } from '../../src/domain/image-catalog.js';
 import { allocate, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/dialects.js';
 import { listeningApp } from '../cli/support.js';
-import { clientEnv, hasCommand, NO_OPENSTACK, OPENSTACK, run } from './support.js';
+import { clientHome, hasCommand, NO_OPENSTACK, OPENSTACK, run } from './support.js';
 
 // The README's quick start, run verbatim with the real `openstack` CLI (Debian's
 // python3-openstackclient) against a listening server: its clouds.yaml (only the port
@@ -45,11 +43,9 @@ for (const dialect of DIALECTS) {
     let plugin = false;
     before(async () => {
       ({ t, url } = await listeningApp(dialect));
-      dir = mkdtempSync(join(tmpdir(), 'opendeh-readme-'));
       const clouds = block('yaml', 'clouds:').replace('http://127.0.0.1:8080', url);
       assert.ok(clouds.includes(url), 'the README clouds.yaml names http://127.0.0.1:8080');
-      writeFileSync(join(dir, 'clouds.yaml'), clouds);
-      env = clientEnv(dir, join(dir, 'clouds.yaml'));
+      ({ dir, env } = clientHome('opendeh-readme-', clouds));
       plugin = await hasCommand(env, 'deh', 'host', 'list');
     });
     after(async () => {

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Shared by the suites that run real OpenStack clients (Debian's python3-openstackclient, and
 // python-otcextensions where it is importable) against a listening server: running a program,
@@ -37,4 +39,25 @@ export function clientEnv(home: string, cloudsYaml?: string): NodeJS.ProcessEnv 
 /** Whether the CLI has a command (`openstack deh …`, `openstack cts …` exist only with otcextensions). */
 export async function hasCommand(env: NodeJS.ProcessEnv, ...words: string[]): Promise<boolean> {
   return (await run(OPENSTACK, [...words, '--help'], env)).code === 0;
+}
+
+/** One cloud of a clouds.yaml, named after its user: a password login to `project` of OpenDeH at `url`. */
+export const cloud = (url: string, user: string, password: string, project = 'eu-de') => `
+  ${user}:
+    auth:
+      auth_url: ${url}/identity/v3
+      username: ${user}
+      password: ${password}
+      project_name: ${project}
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: eu-de
+    interface: public
+    identity_api_version: 3`;
+
+/** A fresh home (the caller removes it) holding `cloudsYaml` as clouds.yaml, and the clients' environment there. */
+export function clientHome(prefix: string, cloudsYaml: string): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'clouds.yaml'), cloudsYaml);
+  return { dir, env: clientEnv(dir, join(dir, 'clouds.yaml')) };
 }
