@@ -4,6 +4,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 // Prometheus metrics at /metrics: request latency by route and status, plus process metrics.
 // One registry per app, so tests and several apps in one process never collide.
 
+/** What watchStore reads: the store's StoreStats, by shape (http/ does not import the store). */
+export interface StoreCounters {
+  readonly retries: number;
+  readonly exhausted: number;
+  readonly groupCommit: { readonly batches: ReadonlyMap<number, number>; readonly batchedWrites: number; readonly lostBatches: number };
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly latency = new Histogram({
@@ -18,8 +25,8 @@ export class Metrics {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'opendeh_' });
   }
 
-  /** Exposes the store's race counters (read at scrape time, never drifting from the source). */
-  watchStore(stats: { retries: number; exhausted: number }): void {
+  /** Exposes the store's race and group-commit counters (read at scrape time, never drifting from the source). */
+  watchStore(stats: StoreCounters): void {
     new Gauge({
       name: 'opendeh_store_retries_total', help: 'Transactions of this process retried after losing a race or a connection',
       registers: [this.registry], collect() { this.set(stats.retries); },
@@ -27,6 +34,20 @@ export class Metrics {
     new Gauge({
       name: 'opendeh_store_retries_exhausted_total', help: 'Transactions that lost every retry (answered 409)',
       registers: [this.registry], collect() { this.set(stats.exhausted); },
+    });
+    const gc = stats.groupCommit;
+    new Gauge({
+      name: 'opendeh_store_group_commits_total', labelNames: ['size'],
+      help: 'SQLite group commits (one transaction, one commit) by number of writes, up to `size` (1, 2, 4, … 64)',
+      registers: [this.registry], collect() { for (const [size, n] of gc.batches) this.set({ size: String(size) }, n); },
+    });
+    new Gauge({
+      name: 'opendeh_store_group_commit_writes_total', help: 'Writes in those group commits (÷ commits = mean batch size)',
+      registers: [this.registry], collect() { this.set(gc.batchedWrites); },
+    });
+    new Gauge({
+      name: 'opendeh_store_group_commits_lost_total', help: 'Group commits that failed as a whole (their writes were run again alone)',
+      registers: [this.registry], collect() { this.set(gc.lostBatches); },
     });
   }
 

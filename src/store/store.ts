@@ -6,25 +6,36 @@ import { ConcurrentUpdate } from '../domain/errors.js';
 import { CountCache } from './count-cache.js';
 import { claimToken, idempotencyScope, recordResponse } from './idempotency.js';
 import { insertTraces, pendingTrace } from './trace-scope.js';
+import { BatchLost, GroupCommitter, newGroupCommitStats, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 
 // The one door to the database. `write` runs a function in a transaction and retries it a
 // bounded number of times when it lost a race (generation compare-and-swap, serialization
 // failure, deadlock, a dropped connection); anything else is translated once and rethrown.
+// On SQLite (one writer process) writes are group-committed (group-commit.ts): the writes
+// queued together share one transaction, each in its own savepoint, and one commit.
 
 export type Executor = Kysely<Database>;
 
-export interface StoreStats { retries: number; exhausted: number }
+export interface StoreStats { retries: number; exhausted: number; readonly groupCommit: GroupCommitStats }
+
+/** At most this many writes share a commit, and none is added once a batch has run this long. */
+export const GROUP_COMMIT: GroupCommitOptions = { maxWrites: 64, maxBatchMs: 2 };
 
 export class Store {
-  readonly stats: StoreStats = { retries: 0, exhausted: 0 };
+  readonly stats: StoreStats = { retries: 0, exhausted: 0, groupCommit: newGroupCommitStats() };
   /** List and tag-query totals of this database, valid per project generation (count-cache.ts). */
   readonly counts = new CountCache();
+  /** SQLite only; PostgreSQL runs each write in a transaction of its own (it groups commits itself). */
+  private readonly batcher: GroupCommitter | null;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly caps: Capabilities,
     private readonly retries: number,
-  ) {}
+    groupCommit: GroupCommitOptions = GROUP_COMMIT,
+  ) {
+    this.batcher = caps.multiProcess ? null : new GroupCommitter(db, groupCommit, this.stats.groupCommit);
+  }
 
   /** A read outside a transaction; driver errors are translated. */
   read<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
@@ -34,28 +45,43 @@ export class Store {
   /**
    * A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`.
    * Inside a traced request (trace-scope.ts) the first write also inserts the request's traces,
-   * after `fn`, in the same transaction: the change never commits without them.
+   * after `fn`, in the same transaction: the change never commits without them. The promise
+   * settles after the commit (on SQLite, the commit of the batch the write was part of).
    */
   write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    // The request's scopes, read here in its own context (a batch runs in the store's).
     const trace = pendingTrace();
+    const scope = idempotencyScope.getStore();
+    const inTx = async (tx: Executor): Promise<{ r: T; idem: typeof scope }> => {
+      if (trace) trace.resources = [];
+      // The first write of a request that carries X-Client-Token also records the answer.
+      const idem = scope && !scope.used ? scope : undefined;
+      if (idem) await claimToken(tx, idem.key);
+      const r = await fn(tx);
+      if (idem) await recordResponse(tx, idem.key, r);
+      if (trace) await insertTraces(tx, trace, r);
+      return { r, idem };
+    };
     return this.retrying(async () => {
-      const result = await this.db.transaction().execute(async (tx) => {
-        if (trace) trace.resources = [];
-        // The first write of a request that carries X-Client-Token also records the answer.
-        const scope = idempotencyScope.getStore();
-        const idem = scope && !scope.used ? scope : undefined;
-        if (idem) await claimToken(tx, idem.key);
-        const r = await fn(tx);
-        if (idem) {
-          await recordResponse(tx, idem.key, r);
-          idem.used = true;
-        }
-        if (trace) await insertTraces(tx, trace, r);
-        return r;
-      });
+      const { r, idem } = await this.transaction(inTx);
+      // Only now is the record (and the trace) durable; a lost commit leaves both unset for the retry.
+      if (idem) idem.used = true;
       if (trace) trace.committed = true;
-      return result;
+      return r;
     });
+  }
+
+  /** One attempt: a transaction of its own, or a place in the next group commit. */
+  private async transaction<R>(fn: (tx: Executor) => Promise<R>): Promise<R> {
+    if (!this.batcher) return this.db.transaction().execute(fn);
+    try {
+      return await this.batcher.run(fn);
+    } catch (e) {
+      if (!(e instanceof BatchLost)) throw e;
+      // The batch failed as a whole, maybe for another write's fault: run this one alone, so its
+      // outcome is its own (and a failure of its own goes through the usual classification).
+      return this.batcher.run(fn, true);
+    }
   }
 
   /** Runs `attempt` again after a transient failure (bounded); translates driver errors once. */
