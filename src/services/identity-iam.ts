@@ -65,11 +65,7 @@ export class IamAdmin {
 
   async createGroup(g: { name: string; domainId: string; description?: string }): Promise<GroupRow> {
     const row: GroupRow = { id: keystoneId(), name: g.name, domain_id: g.domainId, description: g.description ?? '', created_at: toStored(this.clock()) };
-    await this.store.write(async (tx) => {
-      if (!(await identityRepo.domainById(tx, g.domainId))) throw new NotFound(`Could not find domain: ${g.domainId}.`);
-      traceResource(row.id, row.name);
-      await iamRepo.insertGroup(tx, row);
-    }).catch(conflictAs(`Conflict occurred attempting to store group - Duplicate entry ${g.name} in domain ${g.domainId}.`));
+    await insertInDomain(this.store, 'group', row, (tx) => iamRepo.insertGroup(tx, row));
     return row;
   }
 
@@ -278,6 +274,20 @@ export class IamAdmin {
     const role = await identityRepo.roleById(ex, roleId);
     if (!role || (role.kind === 'custom' && role.domain_id !== domainId)) throw new NotFound(`Could not find role: ${roleId}.`);
   }
+}
+
+/**
+ * Stores a new project, user or group of a domain as Keystone answers it: 404 naming the
+ * domain when there is none, 409 naming the duplicate name and its domain; the change's trace
+ * names the new record.
+ */
+export async function insertInDomain(store: Store, kind: 'project' | 'user' | 'group', row: { readonly id: string; readonly name: string; readonly domain_id: string },
+  insert: (tx: Executor) => Promise<unknown>): Promise<void> {
+  await store.write(async (tx) => {
+    if (!(await identityRepo.domainById(tx, row.domain_id))) throw new NotFound(`Could not find domain: ${row.domain_id}.`);
+    traceResource(row.id, row.name);
+    await insert(tx);
+  }).catch(conflictAs(`Conflict occurred attempting to store ${kind} - Duplicate entry ${row.name} in domain ${row.domain_id}.`));
 }
 
 export function conflictAs(message: string) {

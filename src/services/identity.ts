@@ -4,7 +4,7 @@ import { keystoneId } from '../domain/ids.js';
 import { toStored, type Clock } from '../domain/time.js';
 import { identityRepo as repo, type DomainRow, type ProjectRow, type RoleRow, type UserRow } from '../store/identity-repo.js';
 import { iamRepo, type EffectiveRoleRow } from '../store/iam-repo.js';
-import { IamAdmin } from './identity-iam.js';
+import { conflictAs, IamAdmin, insertInDomain } from './identity-iam.js';
 
 /** Identity records as the admin API presents them. */
 export type { DomainRow, ProjectRow, RoleRow, UserRow };
@@ -309,11 +309,7 @@ export class IdentityService {
       id: keystoneId(), name: p.name, domain_id: p.domainId, description: p.description ?? '',
       enabled: p.enabled === false ? 0 : 1, created_at: toStored(this.clock()),
     };
-    await this.store.write(async (tx) => {
-      if (!(await repo.domainById(tx, p.domainId))) throw new NotFound(`Could not find domain: ${p.domainId}.`);
-      traceResource(row.id, row.name);
-      await repo.insertProject(tx, row);
-    }).catch(conflictAs(`Conflict occurred attempting to store project - Duplicate entry ${p.name} in domain ${p.domainId}.`));
+    await insertInDomain(this.store, 'project', row, (tx) => repo.insertProject(tx, row));
     return row;
   }
   async updateProject(id: string, patch: { name?: string; description?: string; enabled?: boolean }) {
@@ -353,11 +349,7 @@ export class IdentityService {
       password_hash: u.password ? await hashPassword(u.password) : '!',
       enabled: u.enabled === false ? 0 : 1, default_project_id: u.defaultProjectId ?? null, created_at: toStored(this.clock()), is_owner: 0,
     };
-    await this.store.write(async (tx) => {
-      if (!(await repo.domainById(tx, u.domainId))) throw new NotFound(`Could not find domain: ${u.domainId}.`);
-      traceResource(row.id, row.name);
-      await repo.insertUser(tx, row);
-    }).catch(conflictAs(`Conflict occurred attempting to store user - Duplicate entry ${u.name} in domain ${u.domainId}.`));
+    await insertInDomain(this.store, 'user', row, (tx) => repo.insertUser(tx, row));
     return row;
   }
   async updateUser(id: string, patch: { name?: string; password?: string; enabled?: boolean; defaultProjectId?: string }) {
@@ -455,13 +447,6 @@ function parsePolicy(r: EffectiveRoleRow): unknown | null {
 
 function hashToken(t: string): string {
   return createHash('sha256').update(t).digest('hex');
-}
-
-function conflictAs(message: string) {
-  return (e: unknown): never => {
-    if (e instanceof Conflict) throw new Conflict(message);
-    throw e;
-  };
 }
 
 // A valid scrypt hash of a random string, for constant-time answers to unknown users.
