@@ -44,17 +44,37 @@ export interface TestApp {
 
 let seq = 0;
 
+/**
+ * The services of an app over a database of its own (in-memory SQLite or a fresh PostgreSQL
+ * schema), migrated, on a test clock; close() stops them and drops the database. Nothing is
+ * bootstrapped.
+ */
+export async function freshServices(dialect: Dialect, config: Config, poolSize: number): Promise<{
+  services: Services; clock: TestClock; schema: string | undefined; close(): Promise<void>;
+}> {
+  const target = await freshTarget(dialect);
+  const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize });
+  await target.migrating(() => migrateToLatest(db, target.schema));
+  const store = new Store(db, caps, config.claimRetries);
+  const clock = new TestClock();
+  const services = createServices(config, store, clock.now);
+  return {
+    services, clock, schema: target.schema,
+    close: async () => {
+      await services.recovery.stop();
+      await services.traces.close();
+      await store.close();
+      await target.drop();
+    },
+  };
+}
+
 export async function buildTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({
     OPENDEH_ADMIN_PASSWORD: ADMIN_PASSWORD, OPENDEH_PUBLIC_URL: 'http://127.0.0.1:8080', OPENDEH_LOG_LEVEL: 'silent',
     OPENDEH_SERVER_BUILD_SECONDS: '0', ...env,
   });
-  const target = await freshTarget(dialect);
-  const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize: 8 });
-  await target.migrating(() => migrateToLatest(db, target.schema));
-  const store = new Store(db, caps, config.claimRetries);
-  const clock = new TestClock();
-  const services = createServices(config, store, clock.now);
+  const { services, clock, schema, close } = await freshServices(dialect, config, 8);
   await bootstrapAdmin(config, services);
   await declareInventory(config, services);
   const app = await createApp(config, services, false);
@@ -89,14 +109,11 @@ export async function buildTestApp(dialect: Dialect, env: Record<string, string>
   };
 
   return {
-    app, services, config, clock, dialect, schema: target.schema, admin, newProject, login, call,
+    app, services, config, clock, dialect, schema, admin, newProject, login, call,
     deh: (p, method, path, body, headers) => call(method, `/v1.0/${p.projectId}${path}`, { token: p.token, body, headers }),
     close: async () => {
       await app.close();
-      await services.recovery.stop();
-      await services.traces.close();
-      await store.close();
-      await target.drop();
+      await close();
       if (mismatches.length > 0) {
         throw new Error(`answers that do not match the OpenAPI document (src/http/schemas, docs/openapi.md):\n  ${[...new Set(mismatches)].join('\n  ')}`);
       }

@@ -2,12 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
-import { openDb } from '../../src/store/dialects.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { Store } from '../../src/store/store.js';
-import { createApp, createServices, type Services } from '../../src/wiring.js';
-import { TestClock } from './app.js';
-import { freshTarget, type Dialect } from './dialects.js';
+import { createApp, type Services } from '../../src/wiring.js';
+import { freshServices, type TestClock } from './app.js';
+import type { Dialect } from './dialects.js';
 
 // Upstreams for the external-Keystone tests that a real Keystone cannot play: one that answers
 // garbage, one that hangs, one whose answers the test scripts. Real sockets on 127.0.0.1, real
@@ -104,21 +101,14 @@ export async function buildExternalApp(dialect: Dialect, url: string, env: Recor
     OPENDEH_PUBLIC_URL: 'http://127.0.0.1:8080', OPENDEH_LOG_LEVEL: 'silent', OPENDEH_SERVER_BUILD_SECONDS: '0',
     OPENDEH_KEYSTONE_URL: url, OPENDEH_KEYSTONE_SERVICE_PASSWORD: 'service-secret', ...env,
   });
-  const target = await freshTarget(dialect);
-  const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize: 4 });
-  await target.migrating(() => migrateToLatest(db, target.schema));
-  const store = new Store(db, caps, config.claimRetries);
-  const clock = new TestClock();
-  const services = createServices(config, store, clock.now);
+  const { services, clock, close } = await freshServices(dialect, config, 4);
   const app = await createApp(config, services, false);
   await app.ready();
   return {
     app, services, config, clock,
     close: async () => {
       await app.close();
-      await services.traces.close();
-      await store.close();
-      await target.drop();
+      await close();
     },
   };
 }
