@@ -9,6 +9,7 @@ import { TraceService } from '../../src/services/traces.js';
 import { traceRepo } from '../../src/store/trace-repo.js';
 import { ConcurrentUpdate } from '../../src/domain/errors.js';
 import { DIALECTS, freshTarget } from '../support/dialects.js';
+import fc from 'fast-check';
 
 // The traces table under the store: migration 0007 (audit entries carried over, reversible),
 // a trace commits with its change and only with it (rollback, retry), and retention pruning
@@ -118,6 +119,41 @@ for (const dialect of DIALECTS) {
         assert.match(await planOf({ traceName: 'releaseDedicatedHosts' }), /USING INDEX traces_project_name_idx/);
         assert.match(await planOf({}), /USING INDEX traces_project_time_idx/);
         for (const f of [{ resourceId: 'h1' }, { traceName: 'x' }, {}]) assert.doesNotMatch(await planOf(f), /TEMP B-TREE/, 'the order comes from the index');
+      });
+    });
+
+    test('property: pages chained by their markers are the whole list, newest first, ties by id', async () => {
+      await withStore(dialect, async (_store, db) => {
+        await fc.assert(fc.asyncProperty(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.stringMatching(/^[0-9a-f]{4}$/)), { minLength: 1, maxLength: 30 }),
+          fc.integer({ min: 1, max: 7 }),
+          async (rows, limit) => {
+            await db.deleteFrom('traces').execute();
+            const ids = new Set<string>();
+            for (const [t, id] of rows) {
+              if (ids.has(id)) continue;
+              ids.add(id);
+              await db.insertInto('traces').values({
+                trace_id: id, time: 1000 + t, record_time: 1000 + t, project_id: 'p1', domain_id: null, trace_name: 'n', trace_rating: 'normal',
+                trace_type: 'ApiCall', service_type: 'DEH', resource_type: 'dedicatedHosts', resource_id: null, resource_name: null,
+                source_ip: '', user_id: null, user_name: null, user_domain_id: null, user_domain_name: null, request: '', response: '',
+                code: '200', api_version: '1.0', message: '', request_id: id,
+              }).execute();
+            }
+            const all = (await traceRepo.list(db, { projectId: 'p1', from: 0, to: 10_000, limit: 200 })).map((x) => x.traceId);
+            const seen: string[] = [];
+            let before: { time: number; traceId: string } | undefined;
+            for (;;) {
+              const page = await traceRepo.list(db, { projectId: 'p1', from: 0, to: 10_000, limit, ...(before && { before }) });
+              seen.push(...page.slice(0, limit).map((x) => x.traceId));
+              if (page.length <= limit) break;
+              const last = page[limit - 1];
+              before = { time: last.time, traceId: last.traceId };
+            }
+            assert.deepEqual(seen, all);
+            const expected = [...ids].map((id) => ({ id, t: rows.find((r) => r[1] === id)![0] })).sort((a, b) => b.t - a.t || (a.id < b.id ? 1 : -1)).map((x) => x.id);
+            assert.deepEqual(all, expected);
+          }), { numRuns: 20 });
       });
     });
 
