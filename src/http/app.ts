@@ -131,6 +131,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const problems = unboundedNumbers((r.schema as Record<string, unknown> | undefined)?.[part]);
       if (problems.length > 0) throw new Error(`${[r.method].flat().join(',')} ${r.url} ${part}: ${problems.join('; ')}`);
     }
+    // Header names arrive lower-cased; with lazy validators (lazy-validators.ts) Fastify does not
+    // lower-case the schema, so a capital in it would never match: refuse it at start-up.
+    const headerNames = Object.keys(((r.schema as Record<string, { properties?: object }> | undefined)?.headers?.properties) ?? {});
+    const capitals = headerNames.filter((h) => h !== h.toLowerCase());
+    if (capitals.length > 0) throw new Error(`${[r.method].flat().join(',')} ${r.url} headers: name them in lower case (${capitals.join(', ')})`);
     const re = new RegExp(`^${r.url.replace(/\/$/, '').replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`);
     let p = patterns.find((x) => x.re.source === re.source);
     if (!p) patterns.push((p = { re, methods: new Set() }));

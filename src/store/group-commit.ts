@@ -83,6 +83,11 @@ export class GroupCommitter {
     private readonly stats: GroupCommitStats,
   ) {}
 
+  /** Resolves once nothing is queued or running (Store.close waits for it). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.running || this.scheduled) await new Promise((r) => setImmediate(r));
+  }
+
   /** Runs `fn` in a transaction shared with other queued writes; settles after the commit. */
   run<T>(fn: (tx: Kysely<Database>) => Promise<T>, solo = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -100,9 +105,9 @@ export class GroupCommitter {
   }
 
   /**
-   * One transaction (begin … commit) on the connection, held throughout. The first write of
-   * the transaction runs without a savepoint (a batch of one costs what a lone transaction
-   * did); if it fails, the transaction is rolled back and the next write begins a new one.
+   * One transaction (begin … commit) on the connection, held throughout, each write in its own
+   * savepoint. If the first write fails, the whole transaction is rolled back and the next
+   * write begins a new one.
    */
   private async batch(): Promise<void> {
     this.scheduled = false;
@@ -124,20 +129,30 @@ export class GroupCommitter {
           this.queue.shift();
           size++;
           const first = inTx.length === 0; // on committed state only
+          let began = false;
           try {
-            if (first) await conn.executeQuery(BEGIN);
-            else await conn.executeQuery(SAVEPOINT);
+            if (first) {
+              await conn.executeQuery(BEGIN);
+              began = true;
+            }
+            // The first write too, so that its RELEASE fails loudly if SQLite rolled the whole
+            // transaction back under it (SQLITE_FULL, IOERR…) and its function swallowed the
+            // error: without a savepoint the next write's SAVEPOINT would silently begin (and
+            // its RELEASE commit) a transaction of its own.
+            await conn.executeQuery(SAVEPOINT);
           } catch (error) {
             // This write never ran. Without a transaction it gets the error (SQLITE_BUSY is
             // retried); a failed savepoint loses the transaction, and it goes with the others.
             lost = error;
-            if (first) settled.push({ q, o: { ok: false, error } });
-            else inTx.push({ q, o: { ok: false, error } });
+            if (first) {
+              settled.push({ q, o: { ok: false, error } });
+              if (began) await rollback(conn);
+            } else inTx.push({ q, o: { ok: false, error } });
             break;
           }
           try {
             const value = await q.context.runInAsyncScope(q.run, null, conn);
-            if (!first) await conn.executeQuery(RELEASE);
+            await conn.executeQuery(RELEASE);
             inTx.push({ q, o: { ok: true, value } });
           } catch (error) {
             if (first) {

@@ -97,7 +97,8 @@ export function insertStatement<T extends keyof Database & string>(table: T) {
   );
   return {
     async run(ex: Executor, row: Readonly<Record<string, unknown>>): Promise<void> {
-      const columns = Object.keys(row);
+      // As kysely's values(): an undefined value leaves its column out (its DEFAULT applies).
+      const columns = Object.keys(row).filter((c) => row[c] !== undefined);
       await st.affected(ex, columns.map((c) => row[c]), columns);
     },
   };

@@ -104,6 +104,9 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    // Queued writes finish (and answer) before the connection goes; after destroy() they
+    // would fail with an unclassified driver error.
+    await this.batcher?.drain();
     await this.db.destroy();
   }
 }

@@ -31,6 +31,7 @@ interface Fixture {
   readonly db: Store['db'];
   /** A second connection to the same file: it sees only what is committed. */
   readonly peer: BetterSqlite3.Database;
+  readonly dir: string;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ async function fixture(opts: GroupCommitOptions = WIDE): Promise<Fixture> {
   assert.equal(caps.multiProcess, false);
   const peer = new BetterSqlite3(file, { readonly: true });
   return {
-    store, db, peer,
+    store, db, peer, dir,
     close: async () => { peer.close(); await store.close(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
@@ -140,6 +141,39 @@ describe('group commit [sqlite]', () => {
     } finally {
       await f.close();
     }
+  });
+
+  test('a write whose transaction SQLite rolled back under it (error swallowed) fails; the next write is not committed on its own', async () => {
+    const f = await fixture();
+    try {
+      // What SQLITE_FULL or an I/O error does to the open transaction, done by hand: the first
+      // write's function ends it and returns normally, as if it had caught the driver's error.
+      const results = await Promise.allSettled([
+        f.store.write(async (tx) => { await insertRow(tx, 'lostfirst-a'); await sql`rollback`.execute(tx); return 'a'; }),
+        f.store.write(async (tx) => { await insertRow(tx, 'lostfirst-b'); return 'b'; }),
+        f.store.write(async (tx) => { await insertRow(tx, 'lostfirst-c'); throw new NotFound('c fails'); }),
+      ]);
+      assert.equal(results[0].status, 'rejected', 'its savepoint is gone: the write cannot claim success');
+      assert.deepEqual(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).constructor.name)), ['b', 'NotFound']);
+      assert.deepEqual(committedIds(f, 'lostfirst-'), ['lostfirst-b']);
+      // and the store goes on committing normally
+      await f.store.write((tx) => insertRow(tx, 'lostfirst-d'));
+      assert.deepEqual(committedIds(f, 'lostfirst-'), ['lostfirst-b', 'lostfirst-d']);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test('close waits for queued writes: they commit and answer, none fails on a closed connection', async () => {
+    const f = await fixture();
+    const pending = Array.from({ length: 5 }, (_, i) => f.store.write((tx) => insertRow(tx, `closing-${i}`).then(() => i)));
+    const ids = () => committedIds(f, 'closing-');
+    await f.store.close();
+    assert.deepEqual(await Promise.all(pending), [0, 1, 2, 3, 4]);
+    // the peer connection still reads the file
+    assert.deepEqual(ids(), ['closing-0', 'closing-1', 'closing-2', 'closing-3', 'closing-4']);
+    f.peer.close();
+    rmSync(f.dir, { recursive: true, force: true });
   });
 
   test('a write that lost a race is retried in a later batch and succeeds; its lost attempt leaves nothing', async () => {

@@ -66,6 +66,13 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test('insertStatement leaves out a column whose value is undefined, as kysely\'s values() does', async () => {
+      await withDb(dialect, async (db) => {
+        await insertQuota.run(db, { project_id: 'u', resource: 'r', hard_limit: 3, no_such_column: undefined });
+        assert.deepEqual(await byProject.rows(db, ['u'], false), [{ resource: 'r', hard_limit: 3 }]);
+      });
+    });
+
     test('a slot kysely does not bind is refused at the first call, not run with a wrong value', async () => {
       await withDb(dialect, async (db) => {
         const skipsOne = statement((d, $) => d.selectFrom('compute_quotas').select('resource').where('resource', '=', $(1)));
