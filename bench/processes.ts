@@ -67,7 +67,9 @@ export async function startProcess(script: string, env: Record<string, string>, 
   const keep = (b: Buffer) => { output = (output + b.toString()).slice(-4000); };
   const started = performance.now();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
-    env: { ...inherited(), ...env, OPENDEH_PORT: String(port), OPENDEH_HOST: '127.0.0.1', PORT: String(port) },
+    // As `npm start` runs the server (docs/operations.md, "Memory"): glibc returns large freed
+    // blocks to the system instead of keeping them in its arenas.
+    env: { MALLOC_MMAP_THRESHOLD_: '1048576', ...inherited(), ...env, OPENDEH_PORT: String(port), OPENDEH_HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
