@@ -1,12 +1,18 @@
 import type { Trace, TraceQuery, TraceRating } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
+import { insertStatement } from './statement.js';
+
+const insertOne = insertStatement('traces');
 
 // Reading, best-effort writing and pruning of the traces table. Listing is a keyset walk of
 // (time, trace_id) downwards on the (project_id, time, trace_id) index.
 
 export const traceRepo = {
   async insert(ex: Executor, rows: readonly TracesTable[]): Promise<void> {
+    // The usual one row (one resource) goes as a statement compiled once (statement.ts); a batch
+    // of 100 DeHs leaves 100 rows, one statement per 50 keeps under SQLite's variable limit.
+    if (rows.length === 1) return insertOne.run(ex, rows[0] as unknown as Record<string, unknown>);
     for (let i = 0; i < rows.length; i += 50) await ex.insertInto('traces').values(rows.slice(i, i + 50)).execute();
   },
 

@@ -2,9 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { clip, nextTraceId, TRACE_FIELD_MAX, traceBody } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
-import { insertStatement } from './statement.js';
-
-const insertTrace = insertStatement('traces');
+import { traceRepo } from './trace-repo.js';
 
 // The trace of a state-changing request, written by Store.write in the SAME transaction as the
 // change (store.ts): the change and its trace commit together or not at all. The HTTP layer
@@ -62,10 +60,7 @@ export async function insertTraces(tx: Executor, scope: TraceScope, result: unkn
     time: scope.time,
     record_time: recordTime,
   }));
-  // The usual one row (one resource) goes as a statement compiled once (statement.ts); a batch
-  // of 100 DeHs leaves 100 rows, one statement per 50 keeps under SQLite's variable limit.
-  if (rows.length === 1) await insertTrace.run(tx, rows[0] as unknown as Record<string, unknown>);
-  else for (let i = 0; i < rows.length; i += 50) await tx.insertInto('traces').values(rows.slice(i, i + 50)).execute();
+  await traceRepo.insert(tx, rows);
 }
 
 /**
