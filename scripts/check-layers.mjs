@@ -25,6 +25,13 @@ for (const f of listFiles('src', '.ts')) {
     if (hit) bad.push(`${f}: imports ${target} (${layer} must not import ${hit})`);
   }
 }
+// A request's context travels explicitly (src/store/write-context.ts): on Node 20 one
+// AsyncLocalStorage in use turns on promise hooks for every promise of the process, which cost
+// a traced write 25–30 % of its rate (docs/traces.md).
+for (const f of listFiles('src', '.ts')) {
+  const src = readFileSync(f, 'utf8');
+  if (/\bAsyncLocalStorage\b/.test(src.replace(/^\s*\/\/.*$/gm, ''))) bad.push(`${f}: uses AsyncLocalStorage (pass a WriteContext instead)`);
+}
 // Test convention: on PostgreSQL a migration lists every table of the database while other test
 // files drop their schemas; a migration outside Target.migrating (which holds the shared schema
 // lock) fails at random with 3F000/42P01. Every migration call in a test goes through it.

@@ -1,3 +1,4 @@
+import { writesOf } from './write-context.js';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, Unauthorized } from '../domain/errors.js';
 import type { AuthContext } from '../services/identity.js';
@@ -38,5 +39,5 @@ export async function requireProject(req: FastifyRequest): Promise<void> {
 
 export function callerOf(req: FastifyRequest): Caller {
   const ctx = req.auth!;
-  return { projectId: ctx.project!.id, userId: ctx.user.id, isAdmin: ctx.isAdmin };
+  return { projectId: ctx.project!.id, userId: ctx.user.id, isAdmin: ctx.isAdmin, writes: writesOf(req) };
 }

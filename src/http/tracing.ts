@@ -1,18 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { ratingOf } from '../domain/trace.js';
-import type { TraceCall, TraceScope, TraceService } from '../services/traces.js';
+import type { TraceCall, TraceService } from '../services/traces.js';
+import { writesOf } from './write-context.js';
 import { policyOf, type RoutePolicy, type TraceSpec } from './route-policy.js';
 
-// CTS traces at the HTTP edge. Every route whose row in route-policy.ts names a `trace` runs
-// its handler inside a trace scope (services/traces.ts): the change's transaction then
-// carries the trace (store.ts). After the answer, a refused or failed call (4xx, 5xx) leaves
+// CTS traces at the HTTP edge. Every route whose row in route-policy.ts names a `trace` opens
+// a trace scope (services/traces.ts) before its handler and puts it in the request's
+// WriteContext (write-context.ts): the change's transaction then carries the trace (store.ts). After the answer, a refused or failed call (4xx, 5xx) leaves
 // a `warning` (`incident` for 5xx) trace, best effort — unless nobody was authenticated (401
 // on a token route): anonymous noise is not attributable to any project and is not kept.
 // A successful call that committed no change (an idempotent replay) leaves no trace.
 
 declare module 'fastify' {
   interface FastifyRequest {
-    traceScope?: TraceScope;
     /** The error body sent, kept as the failed call's trace `message`. */
     traceError?: string;
   }
@@ -64,9 +64,8 @@ export function installTracing(app: FastifyInstance, traces: TraceService): void
     const handler = r.handler as RouteHandlerMethod;
     r.handler = async function traced(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
       if (!traces.enabled) return handler.call(this, req, reply);
-      const scope = traces.begin(traceCall(req, p, spec));
-      req.traceScope = scope;
-      return traces.run(scope, async () => handler.call(this, req, reply));
+      writesOf(req).trace = traces.begin(traceCall(req, p, spec));
+      return handler.call(this, req, reply);
     };
   });
 
@@ -80,7 +79,7 @@ export function installTracing(app: FastifyInstance, traces: TraceService): void
     if (!p?.trace || !traces.enabled) return;
     const status = reply.statusCode;
     if (status < 400) {
-      const s = req.traceScope;
+      const s = req.writes?.trace;
       // The recorded code is decided before the answer (in the transaction); a route whose
       // answer differs has a wrong `ok` in route-policy.ts — the route tests compare them.
       if (s?.committed && !s.present && s.draft.code !== String(status)) {

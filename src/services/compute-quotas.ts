@@ -75,6 +75,6 @@ export class ComputeQuotas {
           .onConflict((oc) => oc.columns(['project_id', 'resource']).doUpdateSet({ hard_limit: hardLimit })).execute();
       }
       return this.limits(tx, tenantId);
-    });
+    }, caller.writes);
   }
 }

@@ -37,7 +37,7 @@ export class EcsJobs {
       const doneAt = servers.reduce((m, s) => (s.buildUntil > m ? s.buildUntil : m), this.servers.stamps().now);
       const jobId = await this.record(tx, caller, 'createServer', servers.map((s) => s.id), doneAt);
       return { jobId, serverIds: servers.map((s) => s.id) };
-    });
+    }, caller.writes);
   }
 
   /** Deletes every named server, all or none. @raises NotFound */
@@ -45,7 +45,7 @@ export class EcsJobs {
     return this.servers.store.write(async (tx) => {
       for (const id of ids) await this.servers.deleteIn(tx, caller, id);
       return this.record(tx, caller, 'deleteServer', [...ids], this.servers.stamps().now);
-    });
+    }, caller.writes);
   }
 
   /** @raises as ServerActions.migrate */
@@ -53,7 +53,7 @@ export class EcsJobs {
     return this.servers.store.write(async (tx) => {
       const s = await this.actions.migrateIn(tx, caller, id, hostId);
       return this.record(tx, caller, 'migrateServer', [id], s.buildUntil);
-    });
+    }, caller.writes);
   }
 
   /** @raises NotFound */

@@ -26,7 +26,7 @@ export class HostHealth {
       const h = UUID_RE.test(hostId) ? await hostRepo.get(tx, null, hostId) : undefined;
       if (!h || h.state === 'released') throw new NotFound(`DeH ${hostId} could not be found`);
       if (h.state === 'fault') throw new InvalidState(`DeH ${hostId} is already in fault`);
-      traceResource(h.id, h.name);
+      traceResource(caller.writes, h.id, h.name);
       const now = toStored(this.clock());
       if (!(await hostRepo.casUpdate(tx, h.id, h.generation, { state: 'fault', updated_at: now }))) throw new ConcurrentUpdate();
       // What each ECS was before the failure: automatic recovery brings it back to that.
@@ -39,7 +39,7 @@ export class HostHealth {
       await this.pool.hostFailed(tx, h.id);
       const recoveryJob = await this.recovery.open(tx, h, before, reason);
       return { failedServers: Number(failed.numUpdatedRows), recoveryJob };
-    });
+    }, caller.writes);
     if (r.recoveryJob) this.recovery.kick();
     return r;
   }
@@ -51,11 +51,11 @@ export class HostHealth {
       const h = UUID_RE.test(hostId) ? await hostRepo.get(tx, null, hostId) : undefined;
       if (!h || h.state === 'released') throw new NotFound(`DeH ${hostId} could not be found`);
       if (h.state !== 'fault') throw new InvalidState(`DeH ${hostId} is not in fault`);
-      traceResource(h.id, h.name);
+      traceResource(caller.writes, h.id, h.name);
       if (!(await hostRepo.casUpdate(tx, h.id, h.generation, { state: 'available', updated_at: toStored(this.clock()) }))) throw new ConcurrentUpdate();
       await this.pool.hostRepaired(tx, h.id);
       await this.recovery.cancel(tx, h);
-    });
+    }, caller.writes);
   }
 }
 

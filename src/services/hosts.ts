@@ -10,6 +10,7 @@ import { queryHostsByTags, type TagQueryRequest, type TagQueryResult } from './t
 import type { HostsTable } from '../store/tables.js';
 import type { Executor, Store } from '../store/store.js';
 import type { PoolService } from './pool.js';
+import type { WriteContext } from '../store/write-context.js';
 import { traceResource } from '../store/trace-scope.js';
 
 // DeH use cases: allocate, list, show, update, release, host types, quota, tags.
@@ -19,6 +20,8 @@ export interface Caller {
   readonly projectId: string;
   readonly userId: string;
   readonly isAdmin: boolean;
+  /** The request's trace and client token, for its writes (store/write-context.ts); absent offline. */
+  readonly writes?: WriteContext;
 }
 
 export interface HostsOptions {
@@ -130,11 +133,11 @@ export class HostsService {
       // One free physical server per DeH, in this transaction (all or none); unlimited without a pool.
       await this.pool.claimFor(tx, req.availabilityZone, req.hostType, rows.map((r) => r.id));
       // One trace per allocated DeH (CONTRACT §10.6).
-      for (const r of rows) traceResource(r.id, r.name);
+      for (const r of rows) traceResource(caller.writes, r.id, r.name);
       await hostRepo.insert(tx, rows);
       await hostRepo.insertTags(tx, rows.map((r) => r.id), req.tags);
       return rows.map((r) => r.id);
-    });
+    }, caller.writes);
   }
 
   /** @raises Forbidden (tenant without admin), BadRequest (invalid marker) */
@@ -211,7 +214,7 @@ export class HostsService {
       if (ifMatch !== undefined && ifMatch !== h.generation) {
         throw new PreconditionFailed(`DeH ${id} changed since it was read (ETag "${h.generation}", If-Match "${ifMatch}")`);
       }
-      traceResource(h.id, patch.name ?? h.name);
+      traceResource(caller.writes, h.id, patch.name ?? h.name);
       if (patch.name === undefined && patch.autoPlacement === undefined) return;
       const ok = await hostRepo.casUpdate(tx, id, h.generation, {
         ...(patch.name !== undefined && { name: patch.name }),
@@ -219,7 +222,7 @@ export class HostsService {
         updated_at: toStored(this.clock()),
       });
       if (!ok) throw new ConcurrentUpdate();
-    });
+    }, caller.writes);
   }
 
   /** @raises NotFound, Conflict (ECSs still on the DeH) */
@@ -229,13 +232,13 @@ export class HostsService {
       if (h.instanceTotal > 0) {
         throw new Conflict(`DeH ${id} still has ${h.instanceTotal} ECS(s); delete or migrate them before releasing it`, ErrorCodes.HostInUse);
       }
-      traceResource(h.id, h.name);
+      traceResource(caller.writes, h.id, h.name);
       const now = toStored(this.clock());
       const ok = await hostRepo.casUpdate(tx, id, h.generation, { state: 'released', released_at: now, updated_at: now });
       if (!ok) throw new ConcurrentUpdate();
       // Its physical server goes back to the pool (a faulty one stays out of it).
       await this.pool.hostReleased(tx, id);
-    });
+    }, caller.writes);
   }
 
   /** Quota of a tenant, one entry per host type (or just `resource`). @raises Forbidden */
@@ -254,9 +257,9 @@ export class HostsService {
     if (!HOST_TYPES_BY_NAME.has(resource)) throw new NotFound(`host type "${resource}" does not exist`, ErrorCodes.HostTypeNotFound);
     if (!Number.isInteger(hardLimit) || hardLimit < -1) throw new BadRequest('hard_limit must be an integer ≥ -1', ErrorCodes.InvalidParameter);
     await this.store.write((tx) => {
-      traceResource(tenantId, resource);
+      traceResource(caller.writes, tenantId, resource);
       return hostRepo.setHardLimit(tx, tenantId, resource, hardLimit);
-    });
+    }, caller.writes);
   }
 
   /** POST /dedicated-host-tags/resource_instances/action. @raises BadRequest */
@@ -280,7 +283,7 @@ export class HostsService {
     validateTagBatch(tags, action);
     await this.store.write(async (tx) => {
       const h = await this.mustGet(tx, caller, id);
-      traceResource(h.id, h.name);
+      traceResource(caller.writes, h.id, h.name);
       const existing = await hostRepo.tags(tx, id);
       const next = action === 'create'
         ? mergeTags(existing, tags)
@@ -288,6 +291,6 @@ export class HostsService {
       await hostRepo.replaceTags(tx, id, next);
       const ok = await hostRepo.casUpdate(tx, id, h.generation, { updated_at: toStored(this.clock()) });
       if (!ok) throw new ConcurrentUpdate();
-    });
+    }, caller.writes);
   }
 }

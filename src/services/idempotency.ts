@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BadRequest, Conflict, ErrorCodes } from '../domain/errors.js';
 import { toStored, type Clock } from '../domain/time.js';
-import { IdempotentReplay, idempotencyScope } from '../store/idempotency.js';
+import { IdempotentReplay } from '../store/idempotency.js';
+import type { WriteContext } from '../store/write-context.js';
 
 // Runs a write under an optional client token. Same token + same request → the first answer
 // again, nothing created; same token + different request → 409 IdempotentParameterMismatch.
@@ -16,6 +17,8 @@ export async function runIdempotent<R>(
   key: { projectId: string; token: string | undefined; operation: string; request: unknown },
   write: () => Promise<R>,
   present: (r: R) => Answer,
+  /** The context `write` passes to Store.write: the token's record joins its first write. */
+  writes: WriteContext,
 ): Promise<Answer> {
   if (key.token === undefined) return present(await write());
   if (!CLIENT_TOKEN_RE.test(key.token)) throw new BadRequest('X-Client-Token must be 1 to 64 printable ASCII characters', ErrorCodes.InvalidParameter);
@@ -30,7 +33,8 @@ export async function runIdempotent<R>(
     },
   };
   try {
-    return await idempotencyScope.run(scope, async () => present(await write()));
+    writes.idempotency = scope;
+    return present(await write());
   } catch (e) {
     if (!(e instanceof IdempotentReplay)) throw e;
     if (e.stored.requestHash !== requestHash || e.stored.operation !== key.operation) {

@@ -4,6 +4,7 @@ import { toStored, type Clock } from '../domain/time.js';
 import { iamRepo, type GroupRow } from '../store/iam-repo.js';
 import { identityRepo, type RoleRow, type UserRow } from '../store/identity-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import type { WriteContext } from '../store/write-context.js';
 import { traceResource } from '../store/trace-scope.js';
 import type { GrantScope } from '../store/tables.js';
 import { CustomPolicies } from './identity-policies.js';
@@ -63,45 +64,45 @@ export class IamAdmin {
     return g;
   }
 
-  async createGroup(g: { name: string; domainId: string; description?: string }): Promise<GroupRow> {
+  async createGroup(g: { name: string; domainId: string; description?: string }, writes?: WriteContext): Promise<GroupRow> {
     const row: GroupRow = { id: keystoneId(), name: g.name, domain_id: g.domainId, description: g.description ?? '', created_at: toStored(this.clock()) };
-    await insertInDomain(this.store, 'group', row, (tx) => iamRepo.insertGroup(tx, row));
+    await insertInDomain(this.store, 'group', row, (tx) => iamRepo.insertGroup(tx, row), writes);
     return row;
   }
 
-  async updateGroup(id: string, patch: { name?: string; description?: string }): Promise<GroupRow> {
+  async updateGroup(id: string, patch: { name?: string; description?: string }, writes?: WriteContext): Promise<GroupRow> {
     const set = { ...(patch.name !== undefined && { name: patch.name }), ...(patch.description !== undefined && { description: patch.description }) };
     await this.store.write(async (tx) => {
       if (!(await iamRepo.groupById(tx, id))) throw new NotFound(`Could not find group: ${id}.`);
       if (Object.keys(set).length > 0) await iamRepo.updateGroup(tx, id, set);
-    }).catch(conflictAs(`Conflict occurred attempting to store group - Duplicate entry ${patch.name ?? ''}.`));
+    }, writes).catch(conflictAs(`Conflict occurred attempting to store group - Duplicate entry ${patch.name ?? ''}.`));
     return this.getGroup(id);
   }
 
-  async deleteGroup(id: string): Promise<void> {
+  async deleteGroup(id: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       const r = await iamRepo.deleteGroup(tx, id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find group: ${id}.`);
-    });
+    }, writes);
     this.changed();
   }
 
   // ---- membership ----
 
-  async addUser(groupId: string, userId: string): Promise<void> {
+  async addUser(groupId: string, userId: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       await this.groupAndUser(tx, groupId, userId);
       await iamRepo.addMember(tx, groupId, userId);
-    });
+    }, writes);
     this.changed();
   }
 
-  async removeUser(groupId: string, userId: string): Promise<void> {
+  async removeUser(groupId: string, userId: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       await this.groupAndUser(tx, groupId, userId);
       const r = await iamRepo.removeMember(tx, groupId, userId);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`User ${userId} is not in group ${groupId}.`);
-    });
+    }, writes);
     this.changed();
   }
 
@@ -129,23 +130,23 @@ export class IamAdmin {
 
   // ---- grants ----
 
-  async grant(actor: Actor, scope: Scope, roleId: string): Promise<void> {
+  async grant(actor: Actor, scope: Scope, roleId: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       await this.mustExist(tx, actor, scope, roleId);
       if (actor.kind === 'user') await identityRepo.grant(tx, roleId, actor.id, scope.type, scope.id);
       else await iamRepo.grantToGroup(tx, roleId, actor.id, scope.type, scope.id);
-    });
+    }, writes);
     this.changed();
   }
 
-  async revoke(actor: Actor, scope: Scope, roleId: string): Promise<void> {
+  async revoke(actor: Actor, scope: Scope, roleId: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       await this.mustExist(tx, actor, scope, roleId);
       const r = actor.kind === 'user'
         ? await identityRepo.revoke(tx, roleId, actor.id, scope.type, scope.id)
         : await iamRepo.revokeFromGroup(tx, roleId, actor.id, scope.type, scope.id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find role assignment of ${roleId} to ${actor.kind} ${actor.id} on ${scope.type} ${scope.id}.`);
-    });
+    }, writes);
     this.changed();
   }
 
@@ -282,12 +283,12 @@ export class IamAdmin {
  * names the new record.
  */
 export async function insertInDomain(store: Store, kind: 'project' | 'user' | 'group', row: { readonly id: string; readonly name: string; readonly domain_id: string },
-  insert: (tx: Executor) => Promise<unknown>): Promise<void> {
+  insert: (tx: Executor) => Promise<unknown>, writes?: WriteContext): Promise<void> {
   await store.write(async (tx) => {
     if (!(await identityRepo.domainById(tx, row.domain_id))) throw new NotFound(`Could not find domain: ${row.domain_id}.`);
-    traceResource(row.id, row.name);
+    traceResource(writes, row.id, row.name);
     await insert(tx);
-  }).catch(conflictAs(`Conflict occurred attempting to store ${kind} - Duplicate entry ${row.name} in domain ${row.domain_id}.`));
+  }, writes).catch(conflictAs(`Conflict occurred attempting to store ${kind} - Duplicate entry ${row.name} in domain ${row.domain_id}.`));
 }
 
 export function conflictAs(message: string) {

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/time.js';
 import { iamRepo } from '../store/iam-repo.js';
 import { identityRepo, type RoleRow } from '../store/identity-repo.js';
 import type { Store } from '../store/store.js';
+import type { WriteContext } from '../store/write-context.js';
 import { traceResource } from '../store/trace-scope.js';
 
 // OTC custom policies (CONTRACT §9.2): a custom policy is a role of kind 'custom' owned by a
@@ -25,7 +26,7 @@ export interface CustomPolicy { readonly row: RoleRow; readonly references: numb
 export class CustomPolicies {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly changed: () => void) {}
 
-  async create(domainId: string, input: CustomPolicyInput): Promise<CustomPolicy> {
+  async create(domainId: string, input: CustomPolicyInput, writes?: WriteContext): Promise<CustomPolicy> {
     must(checkDisplayName(input.display_name));
     must(checkType(input.type));
     if (input.description !== undefined) must(checkDescription(input.description));
@@ -49,10 +50,10 @@ export class CustomPolicies {
             description: (input.description as string | undefined) ?? '', type: input.type as string, catalog: 'CUSTOMED',
             domain_id: domainId, policy: JSON.stringify(input.policy), created_time: now, updated_time: now,
           };
-          traceResource(row.id, row.display_name);
+          traceResource(writes, row.id, row.display_name);
           await identityRepo.insertRole(tx, row);
           return row;
-        });
+        }, writes);
         return { row, references: 0 };
       } catch (e) {
         if (e instanceof Conflict && attempt < 5) continue;
@@ -79,7 +80,7 @@ export class CustomPolicies {
   }
 
   /** PATCH: the fields given replace the stored ones (Terraform sends them all). */
-  async update(domainId: string, id: string, input: CustomPolicyInput): Promise<CustomPolicy> {
+  async update(domainId: string, id: string, input: CustomPolicyInput, writes?: WriteContext): Promise<CustomPolicy> {
     if (input.display_name !== undefined) must(checkDisplayName(input.display_name));
     if (input.type !== undefined) must(checkType(input.type));
     if (input.description !== undefined) must(checkDescription(input.description));
@@ -94,17 +95,17 @@ export class CustomPolicies {
         ...(input.policy !== undefined && { policy: JSON.stringify(input.policy) }),
         updated_time: String(this.clock().getTime()),
       });
-    });
+    }, writes);
     this.changed();
     return this.get(domainId, id);
   }
 
   /** Deleting a policy also removes its grants (the foreign keys cascade). */
-  async delete(domainId: string, id: string): Promise<void> {
+  async delete(domainId: string, id: string, writes?: WriteContext): Promise<void> {
     await this.store.write(async (tx) => {
       await this.mine(tx, domainId, id);
       await identityRepo.deleteRole(tx, id);
-    });
+    }, writes);
     this.changed();
   }
 

@@ -10,6 +10,7 @@ import { conflictAs, IamAdmin, insertInDomain } from './identity-iam.js';
 export type { DomainRow, ProjectRow, RoleRow, UserRow };
 import type { Executor, Store } from '../store/store.js';
 import { traceActor, traceResource } from '../store/trace-scope.js';
+import type { WriteContext } from '../store/write-context.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { LoginThrottle } from './abuse-limits.js';
 
@@ -115,7 +116,7 @@ export class IdentityService {
    * on (Keystone answers 401 for both), BadRequest for a malformed request, TooManyRequests
    * while failed logins of that user name or from `source` (the client address) are throttled.
    */
-  async issueToken(req: AuthRequest, source?: string): Promise<{ token: string; ctx: AuthContext }> {
+  async issueToken(req: AuthRequest, source?: string, writes?: WriteContext): Promise<{ token: string; ctx: AuthContext }> {
     let user: UserRow;
     let methods: string[];
     let inheritedExpiry: string | null = null;
@@ -146,13 +147,13 @@ export class IdentityService {
     const ctx = await this.store.read((ex) => this.contextFor(ex, user, scope.projectId, scope.domainId, methods, toStored(now), expiresAt, auditId));
     await this.store.write((tx) => {
       // The login's trace (when traced) names who logged in, now that it is verified.
-      traceActor({ user: ctx.user, projectId: scope.projectId, domainId: scope.domainId });
-      traceResource(user.id, user.name);
+      traceActor(writes, { user: ctx.user, projectId: scope.projectId, domainId: scope.domainId });
+      traceResource(writes, user.id, user.name);
       return repo.insertToken(tx, {
         token_hash: hashToken(token), user_id: user.id, project_id: scope.projectId, domain_id: scope.domainId,
         methods: methods.join(','), issued_at: toStored(now), expires_at: expiresAt, revoked: 0, audit_id: auditId,
       });
-    });
+    }, writes);
     return { token, ctx };
   }
 
@@ -178,10 +179,10 @@ export class IdentityService {
     return ctx;
   }
 
-  async revoke(token: string): Promise<void> {
+  async revoke(token: string, writes?: WriteContext): Promise<void> {
     const hash = hashToken(token);
     this.cache.delete(hash);
-    const r = await this.store.write((tx) => repo.revokeToken(tx, hash));
+    const r = await this.store.write((tx) => repo.revokeToken(tx, hash), writes);
     if (Number(r.numUpdatedRows) === 0) throw new NotFound('Could not find token.');
   }
 
@@ -289,12 +290,12 @@ export class IdentityService {
     if (!d) throw new NotFound(`Could not find domain: ${id}.`);
     return d;
   }
-  async createDomain(name: string, description = '') {
+  async createDomain(name: string, description = '', writes?: WriteContext) {
     const row = { id: keystoneId(), name, enabled: 1, description, created_at: toStored(this.clock()) };
     await this.store.write((tx) => {
-      traceResource(row.id, name);
+      traceResource(writes, row.id, name);
       return repo.insertDomain(tx, row);
-    }).catch(conflictAs(`Duplicate entry: domain ${name} exists.`));
+    }, writes).catch(conflictAs(`Duplicate entry: domain ${name} exists.`));
     return row;
   }
 
@@ -304,15 +305,15 @@ export class IdentityService {
     if (!p) throw new NotFound(`Could not find project: ${id}.`);
     return p;
   }
-  async createProject(p: { name: string; domainId: string; description?: string; enabled?: boolean }) {
+  async createProject(p: { name: string; domainId: string; description?: string; enabled?: boolean }, writes?: WriteContext) {
     const row: ProjectRow = {
       id: keystoneId(), name: p.name, domain_id: p.domainId, description: p.description ?? '',
       enabled: p.enabled === false ? 0 : 1, created_at: toStored(this.clock()),
     };
-    await insertInDomain(this.store, 'project', row, (tx) => repo.insertProject(tx, row));
+    await insertInDomain(this.store, 'project', row, (tx) => repo.insertProject(tx, row), writes);
     return row;
   }
-  async updateProject(id: string, patch: { name?: string; description?: string; enabled?: boolean }) {
+  async updateProject(id: string, patch: { name?: string; description?: string; enabled?: boolean }, writes?: WriteContext) {
     await this.store.write(async (tx) => {
       const r = await repo.updateProject(tx, id, {
         ...(patch.name !== undefined && { name: patch.name }),
@@ -320,11 +321,11 @@ export class IdentityService {
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
       });
       if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
-    }).catch(conflictAs('Conflict occurred attempting to store project - duplicate name.'));
+    }, writes).catch(conflictAs('Conflict occurred attempting to store project - duplicate name.'));
     this.invalidate();
     return this.getProject(id);
   }
-  async deleteProject(id: string) {
+  async deleteProject(id: string, writes?: WriteContext) {
     await this.store.write(async (tx) => {
       const hosts = await tx.selectFrom('hosts').select('id').where('project_id', '=', id).where('state', '!=', 'released').limit(1).execute();
       if (hosts.length > 0) throw new Conflict(`Project ${id} still holds DeHs; release them first.`);
@@ -332,7 +333,7 @@ export class IdentityService {
       await iamRepo.deleteGroupAssignmentsOfScope(tx, 'project', id);
       const r = await repo.deleteProject(tx, id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find project: ${id}.`);
-    });
+    }, writes);
     this.invalidate();
   }
 
@@ -342,17 +343,17 @@ export class IdentityService {
     if (!u) throw new NotFound(`Could not find user: ${id}.`);
     return u;
   }
-  async createUser(u: { name: string; domainId: string; password?: string; enabled?: boolean; defaultProjectId?: string }) {
+  async createUser(u: { name: string; domainId: string; password?: string; enabled?: boolean; defaultProjectId?: string }, writes?: WriteContext) {
     const row: UserRow = {
       id: keystoneId(), name: u.name, domain_id: u.domainId,
       // A user created without a password cannot log in until one is set.
       password_hash: u.password ? await hashPassword(u.password) : '!',
       enabled: u.enabled === false ? 0 : 1, default_project_id: u.defaultProjectId ?? null, created_at: toStored(this.clock()), is_owner: 0,
     };
-    await insertInDomain(this.store, 'user', row, (tx) => repo.insertUser(tx, row));
+    await insertInDomain(this.store, 'user', row, (tx) => repo.insertUser(tx, row), writes);
     return row;
   }
-  async updateUser(id: string, patch: { name?: string; password?: string; enabled?: boolean; defaultProjectId?: string }) {
+  async updateUser(id: string, patch: { name?: string; password?: string; enabled?: boolean; defaultProjectId?: string }, writes?: WriteContext) {
     const hash = patch.password ? await hashPassword(patch.password) : undefined;
     await this.store.write(async (tx) => {
       const r = await repo.updateUser(tx, id, {
@@ -363,16 +364,16 @@ export class IdentityService {
       });
       if (Number(r.numUpdatedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
       if (hash !== undefined || patch.enabled === false) await repo.revokeTokensOfUser(tx, id);
-    }).catch(conflictAs('Conflict occurred attempting to store user - duplicate name.'));
+    }, writes).catch(conflictAs('Conflict occurred attempting to store user - duplicate name.'));
     this.invalidate();
     return this.getUser(id);
   }
-  async deleteUser(id: string) {
+  async deleteUser(id: string, writes?: WriteContext) {
     await this.store.write(async (tx) => {
       await repo.revokeTokensOfUser(tx, id);
       const r = await repo.deleteUser(tx, id);
       if (Number(r.numDeletedRows) === 0) throw new NotFound(`Could not find user: ${id}.`);
-    });
+    }, writes);
     this.invalidate();
   }
 
@@ -385,24 +386,24 @@ export class IdentityService {
     if (!r) throw new NotFound(`Could not find role: ${id}.`);
     return r;
   }
-  async createRole(name: string, description = '') {
+  async createRole(name: string, description = '', writes?: WriteContext) {
     const row: RoleRow = {
       id: keystoneId(), name, display_name: name, kind: 'keystone', description, type: null, catalog: null,
       domain_id: null, policy: null, created_time: null, updated_time: null,
     };
     await this.store.write((tx) => {
-      traceResource(row.id, name);
+      traceResource(writes, row.id, name);
       return repo.insertRole(tx, row);
-    }).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
+    }, writes).catch(conflictAs(`Duplicate entry: role ${name} exists.`));
     return row;
   }
-  async deleteRole(id: string) {
+  async deleteRole(id: string, writes?: WriteContext) {
     await this.store.write(async (tx) => {
       const role = await repo.roleById(tx, id);
       if (!role) throw new NotFound(`Could not find role: ${id}.`);
       if (role.kind !== 'keystone') throw new Forbidden(`Role ${role.name} is a ${role.kind === 'custom' ? 'custom policy (delete it through OS-ROLE)' : 'system role'} and cannot be deleted here.`);
       await repo.deleteRole(tx, id);
-    });
+    }, writes);
     this.invalidate();
   }
 

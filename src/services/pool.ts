@@ -4,6 +4,7 @@ import { physicalNameProblem, type PhysicalServer, type PhysicalServerSpec, type
 import { toStored, type Clock } from '../domain/time.js';
 import { poolRepo, type PoolFilter } from '../store/pool-repo.js';
 import type { Executor, Store } from '../store/store.js';
+import type { WriteContext } from '../store/write-context.js';
 import { traceResource } from '../store/trace-scope.js';
 import { offeredHostTypes, type Caller } from './hosts.js';
 
@@ -38,8 +39,8 @@ export class PoolService {
     const rows = await this.store.write(async (tx) => {
       const taken = await poolRepo.namesTaken(tx, specs.map((s) => s.name));
       if (taken.length) throw new Conflict(`physical server name(s) already in the pool: ${taken.slice(0, 10).join(', ')}`);
-      return this.insert(tx, specs);
-    });
+      return this.insert(tx, specs, caller.writes);
+    }, caller.writes);
     this.announceAdded();
     return rows;
   }
@@ -82,13 +83,13 @@ export class PoolService {
     }
   }
 
-  private async insert(tx: Executor, specs: readonly PhysicalServerSpec[]): Promise<PhysicalServer[]> {
+  private async insert(tx: Executor, specs: readonly PhysicalServerSpec[], writes?: WriteContext): Promise<PhysicalServer[]> {
     const now = toStored(this.clock());
     const rows = specs.map((s) => ({
       id: timeOrderedUuid(), name: s.name, availability_zone: s.availabilityZone, host_type: s.hostType,
       state: 'free' as const, host_id: null, generation: 0, created_at: now, updated_at: now,
     }));
-    for (const r of rows) traceResource(r.id, r.name);
+    for (const r of rows) traceResource(writes, r.id, r.name);
     await poolRepo.insert(tx, rows);
     return rows.map((r) => ({ id: r.id, name: r.name, availabilityZone: r.availability_zone, hostType: r.host_type, state: r.state, hostId: null, createdAt: now, updatedAt: now }));
   }
@@ -118,11 +119,11 @@ export class PoolService {
       if (!p) throw new NotFound(`physical server ${name} is not in the pool`);
       if (p.state === 'retired') throw new InvalidState(`physical server ${name} is already retired`);
       if (p.state === 'allocated') throw new InvalidState(`physical server ${name} backs DeH ${p.hostId}; it can be retired once the DeH is released or has failed`);
-      traceResource(p.id, p.name);
+      traceResource(caller.writes, p.id, p.name);
       const now = toStored(this.clock());
       if (!await poolRepo.retire(tx, p.id, p.state, now)) throw new ConcurrentUpdate();
       return { ...p, state: 'retired' as const, hostId: null, updatedAt: now };
-    });
+    }, caller.writes);
   }
 
   /** Host types of `types` that can still be allocated in the AZ (all of them when the pool is not configured). */

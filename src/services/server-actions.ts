@@ -51,7 +51,7 @@ export class ServerActions {
       if (flavor.name === s.flavorId) throw new BadRequest('When resizing, instances must change flavor!', ErrorCodes.InvalidParameter);
       await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
-      await this.write(tx, s, {
+      await this.write(tx, caller, s, {
         flavorId: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ramMb, diskGb: flavor.diskGb, oldFlavorId: s.flavorId,
         status: 'RESIZE', taskState: 'resize_migrating', buildUntil: until,
       });
@@ -59,16 +59,16 @@ export class ServerActions {
         const after = claimOf({ vcpus: flavor.vcpus, ramMb: flavor.ramMb, oldFlavorId: s.flavorId });
         await this.servers.placement.growClaim(tx, caller.projectId, s.hostId, flavor.name, minus(after, claimOf(s)));
       }
-    });
+    }, caller.writes);
   }
 
   /** VERIFY_RESIZE → ACTIVE/SHUTOFF; the old flavor's share of the claim goes back. @raises NotFound, InvalidState */
   async confirmResize(caller: Caller, id: string): Promise<void> {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, 'confirmResize');
-      await this.write(tx, s, { oldFlavorId: null, status: settled(s), taskState: null, buildUntil: this.servers.stamps().now });
+      await this.write(tx, caller, s, { oldFlavorId: null, status: settled(s), taskState: null, buildUntil: this.servers.stamps().now });
       if (s.hostId !== null) await this.servers.placement.release(tx, s.hostId, minus(claimOf(s), { vcpus: s.vcpus, ramMb: s.ramMb }), 0);
-    });
+    }, caller.writes);
   }
 
   /** VERIFY_RESIZE → REVERT_RESIZE → ACTIVE/SHUTOFF with the old flavor. @raises NotFound, InvalidState, QuotaExceeded */
@@ -78,12 +78,12 @@ export class ServerActions {
       const old = ServersService.flavorOf(s.oldFlavorId!);
       await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb });
       const { until } = this.servers.stamps();
-      await this.write(tx, s, {
+      await this.write(tx, caller, s, {
         flavorId: old.name, vcpus: old.vcpus, ramMb: old.ramMb, diskGb: old.diskGb, oldFlavorId: null,
         status: 'REVERT_RESIZE', taskState: 'resize_reverting', buildUntil: until,
       });
       if (s.hostId !== null) await this.servers.placement.release(tx, s.hostId, minus(claimOf(s), { vcpus: old.vcpus, ramMb: old.ramMb }), 0);
-    });
+    }, caller.writes);
   }
 
   /**
@@ -93,7 +93,7 @@ export class ServerActions {
    *         Conflict (other AZ) / FlavorNotAllowed / InsufficientCapacity
    */
   async migrate(caller: Caller, id: string, hostId: string | null): Promise<Server> {
-    return this.servers.store.write((tx) => this.migrateIn(tx, caller, id, hostId));
+    return this.servers.store.write((tx) => this.migrateIn(tx, caller, id, hostId), caller.writes);
   }
 
   async migrateIn(tx: Executor, caller: Caller, id: string, hostId: string | null): Promise<Server> {
@@ -107,7 +107,7 @@ export class ServerActions {
       hostId, oldHostId: s.hostId, schedulerHints: hintsAfterMigration(s.schedulerHints, hostId),
       status: 'RESIZE', taskState: 'migrating', powerState: PowerState.SHUTDOWN, buildUntil: until,
     };
-    await this.write(tx, s, patch);
+    await this.write(tx, caller, s, patch);
     const claim = claimOf(s);
     // Hosts in id order, so two opposite migrations cannot deadlock on PostgreSQL.
     const steps: [string, () => Promise<unknown>][] = [];
@@ -129,8 +129,8 @@ export class ServerActions {
     return s;
   }
 
-  private async write(tx: Executor, s: Server, patch: ServerPatch): Promise<void> {
-    traceResource(s.id, s.name);
+  private async write(tx: Executor, caller: Caller, s: Server, patch: ServerPatch): Promise<void> {
+    traceResource(caller.writes, s.id, s.name);
     if (!await serverRepo.casUpdate(tx, s.id, s.generation, { ...patch, updatedAt: this.servers.stamps().now })) throw new ConcurrentUpdate();
   }
 
@@ -144,8 +144,8 @@ export class ServerActions {
         if (host?.state === 'fault') throw new InvalidState(`Cannot '${action}' instance ${id}: its DeH ${s.hostId} is in fault`);
       }
       const { now, until } = this.servers.stamps();
-      await this.write(tx, s, { buildUntil: now, ...patch(until) });
-    });
+      await this.write(tx, caller, s, { buildUntil: now, ...patch(until) });
+    }, caller.writes);
   }
 }
 

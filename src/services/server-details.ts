@@ -59,11 +59,11 @@ export class ServerDetails {
     validateServerTags(tags, action);
     await this.servers.store.write(async (tx) => {
       const s = await this.servers.mustGet(tx, caller, id);
-      traceResource(s.id, s.name);
+      traceResource(caller.writes, s.id, s.name);
       const existing = await serverRepo.tags(tx, id);
       await serverRepo.replaceTags(tx, id, action === 'create' ? mergeServerTags(existing, tags) : removeServerTags(existing, tags));
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, { updatedAt: this.servers.stamps().now })) throw new ConcurrentUpdate();
-    });
+    }, caller.writes);
   }
 
   /** @raises NotFound */
@@ -101,10 +101,10 @@ export class ServerDetails {
   private async patch(caller: Caller, id: string, change: (s: Server) => ServerPatch): Promise<Server> {
     return this.servers.store.write(async (tx) => {
       const s = await this.servers.mustGet(tx, caller, id);
-      traceResource(s.id, s.name);
+      traceResource(caller.writes, s.id, s.name);
       const p = { ...change(s), updatedAt: this.servers.stamps().now };
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, p)) throw new ConcurrentUpdate();
       return { ...s, ...p, generation: s.generation + 1 } as Server;
-    });
+    }, caller.writes);
   }
 }

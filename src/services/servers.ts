@@ -102,7 +102,7 @@ export class ServersService {
    */
   async create(caller: Caller, req: CreateServerRequest): Promise<Created> {
     this.validate(req);
-    return this.store.write((tx) => this.createIn(tx, caller, req));
+    return this.store.write((tx) => this.createIn(tx, caller, req), caller.writes);
   }
 
   /** `create` inside the caller's transaction (the ECS v1 API adds its job record to it). */
@@ -134,7 +134,7 @@ export class ServersService {
         configDrive: req.configDrive, autoRecovery: false,
       });
     }
-    for (const s of servers) traceResource(s.id, s.name);
+    for (const s of servers) traceResource(caller.writes, s.id, s.name);
     await serverRepo.insert(tx, servers);
     if (req.tags.length) for (const s of servers) await serverRepo.replaceTags(tx, s.id, mergeServerTags([], req.tags));
     // Nova returns a generated password when the client set none; one the client chose is
@@ -211,22 +211,22 @@ export class ServersService {
       // from the answer (PUT with only a description answered a server without its name).
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       const next = { ...s, ...given, updatedAt: this.stamps().now };
-      traceResource(s.id, next.name);
+      traceResource(caller.writes, s.id, next.name);
       if (!await serverRepo.casUpdate(tx, s.id, s.generation, { name: next.name, description: next.description, updatedAt: next.updatedAt })) {
         throw new ConcurrentUpdate();
       }
       return { ...next, generation: s.generation + 1 };
-    });
+    }, caller.writes);
   }
 
   /** Deletes a server; its claim goes back to its DeH in the same transaction. @raises NotFound */
   async delete(caller: Caller, id: string): Promise<void> {
-    await this.store.write((tx) => this.deleteIn(tx, caller, id));
+    await this.store.write((tx) => this.deleteIn(tx, caller, id), caller.writes);
   }
 
   async deleteIn(tx: Executor, caller: Caller, id: string): Promise<Server> {
     const s = await this.mustGet(tx, caller, id);
-    traceResource(s.id, s.name);
+    traceResource(caller.writes, s.id, s.name);
     // Lock order of every ECS write: project guard, server row, host row. Taking the guard
     // last here (for the usage counters) deadlocked against creates on PostgreSQL. consume takes
     // the guard and moves the usage in one statement; a lost race below rolls it back.

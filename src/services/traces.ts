@@ -4,8 +4,9 @@ import type { Clock } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import type { TracesTable } from '../store/tables.js';
 import { traceRepo } from '../store/trace-repo.js';
-import { traceScope, type TraceDraft, type TraceScope } from '../store/trace-scope.js';
+import type { TraceDraft, TraceScope } from '../store/trace-scope.js';
 export type { TraceScope } from '../store/trace-scope.js';
+export type { WriteContext } from '../store/write-context.js';
 
 // The CTS trail (CONTRACT §10). Two ways in, one table:
 // * a change: the HTTP layer opens a scope (begin/run) and Store.write inserts the trace in
@@ -75,7 +76,7 @@ export class TraceService {
     this.log = warn;
   }
 
-  /** The scope of a state-changing call; `run` executes its handler inside it. */
+  /** The scope of a state-changing call, handed to its writes in the request's WriteContext. */
   begin(c: TraceCall): TraceScope {
     const time = this.clock().getTime();
     return {
@@ -83,10 +84,6 @@ export class TraceService {
       pathResource: { id: c.resourceId, name: null },
       time, now: () => this.clock().getTime(), resources: [], committed: false,
     };
-  }
-
-  run<T>(scope: TraceScope, fn: () => Promise<T>): Promise<T> {
-    return traceScope.run(scope, fn);
   }
 
   /** A refused or failed call: one `warning` (4xx) or `incident` (5xx) trace, queued. */
@@ -128,8 +125,7 @@ export class TraceService {
     this.inFlight = (async () => {
       await previous;
       if (rows.length === 0) return;
-      // Outside any request's scope: these writes trace nothing themselves.
-      await traceScope.exit(() => this.store.write((tx) => traceRepo.insert(tx, rows))).catch((err) => {
+      await this.store.write((tx) => traceRepo.insert(tx, rows)).catch((err) => {
         this.dropped += rows.length;
         this.log({ err, lost: rows.length }, 'warning traces could not be written');
       });
@@ -177,7 +173,7 @@ export class TraceService {
       const batch = this.opts.pruneBatch ?? 1000;
       let total = 0;
       for (;;) {
-        const n = await traceScope.exit(() => this.store.write((tx) => traceRepo.pruneBatch(tx, cutoff, batch)));
+        const n = await this.store.write((tx) => traceRepo.pruneBatch(tx, cutoff, batch));
         total += n;
         if (n < batch) return total;
         await new Promise((r) => setTimeout(r, 5));

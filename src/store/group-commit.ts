@@ -14,7 +14,8 @@ import type { Database } from './tables.js';
 // * answer after commit: every promise settles only after the batch's `commit` returned (a
 //   write that threw is rejected then too, with its own error);
 // * its own async context: the function runs in the context it was queued from
-//   (an AsyncResource taken when it was queued), so the request's trace and idempotency scopes are its own;
+//   (an AsyncResource taken when it was queued), so an AsyncLocalStorage of the caller's (an
+//   APM's, a test's) sees its own request; OpenDeH's own scopes travel explicitly (write-context.ts);
 // * its own outcome when the batch fails: a transaction lost as a whole (the commit, or a
 //   rollback to a savepoint, failed) rejects every write of it — nothing was committed. A write
 //   that was alone gets the real error (and Store.write's usual retry classification); writes

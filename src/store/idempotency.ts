@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Executor } from './store.js';
 
 // X-Client-Token (AWS ClientToken semantics). The token's record is inserted in the SAME
@@ -26,8 +25,6 @@ export class IdempotentReplay extends Error {
     super('idempotent replay');
   }
 }
-
-export const idempotencyScope = new AsyncLocalStorage<{ key: IdempotencyKey; used: boolean }>();
 
 export async function claimToken(tx: Executor, key: IdempotencyKey): Promise<void> {
   await tx.deleteFrom('idempotency').where('project_id', '=', key.projectId).where('client_token', '=', key.token)

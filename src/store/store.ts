@@ -4,8 +4,9 @@ import type { Capabilities } from './dialects.js';
 import { classifyDbError } from './db-errors.js';
 import { ConcurrentUpdate } from '../domain/errors.js';
 import { CountCache } from './count-cache.js';
-import { claimToken, idempotencyScope, recordResponse } from './idempotency.js';
+import { claimToken, recordResponse } from './idempotency.js';
 import { insertTraces, pendingTrace } from './trace-scope.js';
+import type { WriteContext } from './write-context.js';
 import { BatchLost, GroupCommitter, newGroupCommitStats, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 
 // The one door to the database. `write` runs a function in a transaction and retries it a
@@ -44,14 +45,14 @@ export class Store {
 
   /**
    * A transaction, retried whole when it lost a race. `fn` must not have side effects outside `tx`.
-   * Inside a traced request (trace-scope.ts) the first write also inserts the request's traces,
-   * after `fn`, in the same transaction: the change never commits without them. The promise
-   * settles after the commit (on SQLite, the commit of the batch the write was part of).
+   * `w`, the request's write context (write-context.ts): its first write also inserts the
+   * request's traces, after `fn`, in the same transaction (the change never commits without
+   * them), and claims its client token before `fn`. The promise settles after the commit (on
+   * SQLite, the commit of the batch the write was part of).
    */
-  write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    // The request's scopes, read here in its own context (a batch runs in the store's).
-    const trace = pendingTrace();
-    const scope = idempotencyScope.getStore();
+  write<T>(fn: (tx: Executor) => Promise<T>, w?: WriteContext): Promise<T> {
+    const trace = pendingTrace(w);
+    const scope = w?.idempotency;
     const inTx = async (tx: Executor): Promise<{ r: T; idem: typeof scope }> => {
       if (trace) trace.resources = [];
       // The first write of a request that carries X-Client-Token also records the answer.

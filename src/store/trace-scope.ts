@@ -1,13 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { clip, nextTraceId, TRACE_FIELD_MAX, traceBody } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
 import { traceRepo } from './trace-repo.js';
+import type { WriteContext } from './write-context.js';
 
 // The trace of a state-changing request, written by Store.write in the SAME transaction as the
 // change (store.ts): the change and its trace commit together or not at all. The HTTP layer
-// opens a scope per traced request (what, who, from where); the services name the resources a
-// change acted on (traceResource) — one trace each, so an allocation of 5 DeHs leaves 5 traces.
+// opens a scope per traced request (what, who, from where) and hands it down in the request's
+// WriteContext (write-context.ts); the services name the resources a change acted on
+// (traceResource) — one trace each, so an allocation of 5 DeHs leaves 5 traces.
 // Only the first committed write of a request is traced: a request is one change.
 
 /** Everything of a trace row but its id, resource and times. */
@@ -28,21 +29,19 @@ export interface TraceScope {
   committed: boolean;
 }
 
-export const traceScope = new AsyncLocalStorage<TraceScope>();
-
 /**
  * Names a resource the current change acts on (a created host, the server deleted). Called by
  * services inside their transaction; a no-op outside a traced request (offline CLI, tests of
  * services).
  */
-export function traceResource(id: string, name?: string | null): void {
-  const s = traceScope.getStore();
+export function traceResource(w: WriteContext | undefined, id: string, name?: string | null): void {
+  const s = w?.trace;
   if (s && !s.committed) s.resources.push({ id, name: name ?? null });
 }
 
 /** The scope the next Store.write must trace, or undefined. */
-export function pendingTrace(): TraceScope | undefined {
-  const s = traceScope.getStore();
+export function pendingTrace(w: WriteContext | undefined): TraceScope | undefined {
+  const s = w?.trace;
   return s && !s.committed ? s : undefined;
 }
 
@@ -67,11 +66,11 @@ export async function insertTraces(tx: Executor, scope: TraceScope, result: unkn
  * Names who acted, for a call that had no token (a password login): the user and scope the
  * identity service has just verified. Inside the login's transaction, like traceResource.
  */
-export function traceActor(a: {
+export function traceActor(w: WriteContext | undefined, a: {
   user: { id: string; name: string; domain: { id: string; name: string } };
   projectId: string | null; domainId: string | null;
 }): void {
-  const s = traceScope.getStore();
+  const s = w?.trace;
   if (!s || s.committed) return;
   Object.assign(s.draft, {
     user_id: a.user.id, user_name: a.user.name, user_domain_id: a.user.domain.id, user_domain_name: a.user.domain.name,

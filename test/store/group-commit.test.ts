@@ -16,6 +16,7 @@ import { BatchLost, GroupCommitter, newGroupCommitStats, type GroupCommitOptions
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { Store, type Executor } from '../../src/store/store.js';
 import { traceResource } from '../../src/store/trace-scope.js';
+import type { WriteContext } from '../../src/store/write-context.js';
 import { PG_URL, freshTarget } from '../support/dialects.js';
 
 // Group commit on SQLite (src/store/group-commit.ts): writes queued together share one
@@ -79,15 +80,17 @@ describe('group commit [sqlite]', () => {
       const traces = new TraceService(f.store, () => new Date(), { enabled: true, retentionSeconds: 3600 });
       const request = new AsyncLocalStorage<string>();
       const N = 24;
-      const answers = await Promise.all(Array.from({ length: N }, (_, i) => request.run(`req-${i}`, () =>
-        traces.run(traces.begin(callOf(i)), () => runIdempotent(() => new Date(), { projectId: `p-${i}`, token: `tok-${i}`, operation: 'create', request: { i } },
+      const answers = await Promise.all(Array.from({ length: N }, (_, i) => request.run(`req-${i}`, () => {
+        const w: WriteContext = { trace: traces.begin(callOf(i)) };
+        return runIdempotent(() => new Date(), { projectId: `p-${i}`, token: `tok-${i}`, operation: 'create', request: { i } },
           () => f.store.write(async (tx) => {
             await insertRow(tx, `ctx-${i}`, request.getStore());
-            traceResource(`res-${i}`, `name-${i}`);
+            traceResource(w, `res-${i}`, `name-${i}`);
             await Promise.resolve();
             return { i, seen: request.getStore() };
-          }),
-          (r) => ({ status: 202, body: r }))))));
+          }, w),
+          (r) => ({ status: 202, body: r }), w);
+      })));
       assert.deepEqual(answers, Array.from({ length: N }, (_, i) => ({ status: 202, body: { i, seen: `req-${i}` } })));
       assert.ok([...f.store.stats.groupCommit.batches.keys()].some((size) => size > 1), 'the writes were group-committed');
       assert.ok(batchCount(f.store) < N);
@@ -115,8 +118,9 @@ describe('group commit [sqlite]', () => {
         assert.deepEqual([r.project_id, r.status, JSON.parse(r.body)], [`p-${i}`, 202, { i, seen: `req-${i}` }]);
       }
       // A replay of one of them gets its own first answer, and writes nothing.
+      const w: WriteContext = {};
       const replay = await runIdempotent(() => new Date(), { projectId: 'p-7', token: 'tok-7', operation: 'create', request: { i: 7 } },
-        () => f.store.write(async (tx) => { await insertRow(tx, 'ctx-replayed'); return { i: -1, seen: '' }; }), (r) => ({ status: 202, body: r }));
+        () => f.store.write(async (tx) => { await insertRow(tx, 'ctx-replayed'); return { i: -1, seen: '' }; }, w), (r) => ({ status: 202, body: r }), w);
       assert.deepEqual(replay, { status: 202, body: { i: 7, seen: 'req-7' } });
       assert.deepEqual(committedIds(f, 'ctx-replayed'), []);
     } finally {

@@ -5,6 +5,7 @@ import { openDb } from '../../src/store/dialects.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { traceResource } from '../../src/store/trace-scope.js';
+import type { WriteContext } from '../../src/store/write-context.js';
 import { TraceService } from '../../src/services/traces.js';
 import { traceRepo } from '../../src/store/trace-repo.js';
 import { ConcurrentUpdate } from '../../src/domain/errors.js';
@@ -58,28 +59,30 @@ for (const dialect of DIALECTS) {
       await withStore(dialect, async (store, db) => {
         let now = 1_800_000_000_000;
         const traces = new TraceService(store, () => new Date(now), { enabled: true, retentionSeconds: 60 });
-        await assert.rejects(traces.run(traces.begin(call), () => store.write(async (tx) => {
-          traceResource('h1', 'one');
+        const failing: WriteContext = { trace: traces.begin(call) };
+        await assert.rejects(store.write(async (tx) => {
+          traceResource(failing, 'h1', 'one');
           await tx.insertInto('domains').values({ id: 'dx', name: 'X', enabled: 1, description: '', created_at: 'now' }).execute();
           throw new Error('the change fails');
-        })), /the change fails/);
+        }, failing), /the change fails/);
         assert.equal(await traces.count(), 0);
         assert.equal((await db.selectFrom('domains').selectAll().execute()).length, 0);
 
         let attempts = 0;
         const scope = traces.begin(call);
-        await traces.run(scope, () => store.write(async (tx) => {
+        const w: WriteContext = { trace: scope };
+        await store.write(async (tx) => {
           attempts++;
-          traceResource(`h-attempt-${attempts}`, 'n');
+          traceResource(w, `h-attempt-${attempts}`, 'n');
           await tx.insertInto('domains').values({ id: `d${attempts}`, name: `X${attempts}`, enabled: 1, description: '', created_at: 'now' }).execute();
           if (attempts === 1) throw new ConcurrentUpdate();
-        }));
+        }, w);
         assert.equal(attempts, 2);
         const rows = await db.selectFrom('traces').selectAll().execute();
         assert.deepEqual(rows.map((r) => [r.resource_id, r.trace_name, r.user_name, r.code, r.project_id]), [['h-attempt-2', 'createDedicatedHosts', 'alice', '200', 'p1']]);
         assert.equal(scope.committed, true);
         // a second write in the same request is not traced again
-        await traces.run(scope, () => store.write((tx) => tx.insertInto('domains').values({ id: 'd9', name: 'X9', enabled: 1, description: '', created_at: 'now' }).execute()));
+        await store.write((tx) => tx.insertInto('domains').values({ id: 'd9', name: 'X9', enabled: 1, description: '', created_at: 'now' }).execute(), w);
         assert.equal(await traces.count(), 1);
         now += 0;
       });

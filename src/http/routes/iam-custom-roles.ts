@@ -1,3 +1,4 @@
+import { writesOf } from '../write-context.js';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { BadRequest } from '../../domain/errors.js';
@@ -36,7 +37,7 @@ export function customRoleRoutes(app: FastifyInstance, identity: IdentityService
   const listBase = `${identityBase.replace(/\/v3$/, '/v3.0')}/OS-ROLE/roles`;
 
   app.post<{ Body: RoleBody }>('/OS-ROLE/roles', { schema: { body: RoleBody, summary: 'Create a custom policy', answers: { 201: CustomRoleResponse } }, preHandler: guard }, async (req, reply) =>
-    reply.code(201).send({ role: view(await policies.create(callerDomain(req.auth!), req.body.role)) }));
+    reply.code(201).send({ role: view(await policies.create(callerDomain(req.auth!), req.body.role, writesOf(req))) }));
   app.get('/OS-ROLE/roles', { schema: { querystring: PageQuery, summary: 'List custom policies', answers: { 200: CustomRolesResponse } }, preHandler: guard }, async (req) => {
     const q = req.query as RawQuery;
     const page = pageParam(one(q, 'page'), 'page', Number.MAX_SAFE_INTEGER);
@@ -59,9 +60,9 @@ export function customRoleRoutes(app: FastifyInstance, identity: IdentityService
   });
   app.get<P>('/OS-ROLE/roles/:id', { schema: { params: IdParams, summary: 'Show a custom policy', answers: { 200: CustomRoleResponse } }, preHandler: guard }, async (req) => ({ role: view(await policies.get(callerDomain(req.auth!), req.params.id)) }));
   app.patch<P & { Body: RoleBody }>('/OS-ROLE/roles/:id', { schema: { params: IdParams, body: RoleBody, summary: 'Update a custom policy', answers: { 200: CustomRoleResponse } }, preHandler: guard }, async (req) =>
-    ({ role: view(await policies.update(callerDomain(req.auth!), req.params.id, req.body.role)) }));
+    ({ role: view(await policies.update(callerDomain(req.auth!), req.params.id, req.body.role, writesOf(req))) }));
   app.delete<P>('/OS-ROLE/roles/:id', { schema: { params: IdParams, summary: 'Delete a custom policy (200, no body, as OTC)', answers: { 200: null } }, preHandler: guard }, async (req, reply) => {
-    await policies.delete(callerDomain(req.auth!), req.params.id);
+    await policies.delete(callerDomain(req.auth!), req.params.id, writesOf(req));
     return reply.code(200).send();
   });
 }

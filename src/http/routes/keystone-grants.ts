@@ -1,3 +1,4 @@
+import { writesOf } from '../write-context.js';
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../../domain/errors.js';
 import type { Actor, AssignmentNames, AssignmentRow, Scope } from '../../services/identity-iam.js';
@@ -39,7 +40,7 @@ export function grantRoutes(app: FastifyInstance, identity: IdentityService, bas
       const scope = (p: { sid: string }): Scope => ({ type: s.type, id: p.sid });
       const grantPath = `${s.path(actors)}/:rid${s.suffix}`;
       app.put<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Grant a role to a ${kind} on a ${s.type} scope`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
-        await iam.grant(actor(req.params), scope(req.params), req.params.rid);
+        await iam.grant(actor(req.params), scope(req.params), req.params.rid, writesOf(req));
         return reply.code(204).send();
       });
       app.get<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Check a grant to a ${kind} on a ${s.type} scope (204 or 404)`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
@@ -47,7 +48,7 @@ export function grantRoutes(app: FastifyInstance, identity: IdentityService, bas
         return reply.code(204).send();
       });
       app.delete<GrantParams>(grantPath, { schema: { params: GrantParamsSchema, summary: `Revoke a grant from a ${kind} on a ${s.type} scope`, answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
-        await iam.revoke(actor(req.params), scope(req.params), req.params.rid);
+        await iam.revoke(actor(req.params), scope(req.params), req.params.rid, writesOf(req));
         return reply.code(204).send();
       });
       app.get<ListParams>(`${s.path(actors)}${s.suffix}`, { schema: { params: ListParamsSchema, summary: `Roles of a ${kind} on a ${s.type} scope`, answers: { 200: RolesResponse } }, preHandler: guard }, async (req) => {

@@ -1,3 +1,4 @@
+import { writesOf } from '../write-context.js';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { BadRequest } from '../../domain/errors.js';
@@ -38,16 +39,16 @@ export function groupRoutes(app: FastifyInstance, identity: IdentityService, bas
   app.post<{ Body: GroupBody }>('/groups', { schema: { body: GroupBody, summary: 'Create a group', answers: { 201: GroupResponse } }, preHandler: guard }, async (req, reply) => {
     const g = req.body.group;
     if (g.name === undefined || g.name.trim() === '') throw new BadRequest('group name is required');
-    const row = await iam.createGroup({ name: g.name, domainId: g.domain_id ?? callerDomain(req.auth!), description: g.description });
+    const row = await iam.createGroup({ name: g.name, domainId: g.domain_id ?? callerDomain(req.auth!), description: g.description }, writesOf(req));
     return reply.code(201).send({ group: groupView(row, base) });
   });
   app.get<G>('/groups/:gid', { schema: { params: GroupParams, summary: 'Show a group', answers: { 200: GroupResponse } }, preHandler: guard }, async (req) => ({ group: groupView(await iam.getGroup(req.params.gid), base) }));
   app.patch<G & { Body: GroupBody }>('/groups/:gid', { schema: { params: GroupParams, body: GroupBody, summary: 'Update a group', answers: { 200: GroupResponse } }, preHandler: guard }, async (req) => {
     const g = req.body.group;
-    return { group: groupView(await iam.updateGroup(req.params.gid, { name: g.name, description: g.description }), base) };
+    return { group: groupView(await iam.updateGroup(req.params.gid, { name: g.name, description: g.description }, writesOf(req)), base) };
   });
   app.delete<G>('/groups/:gid', { schema: { params: GroupParams, summary: 'Delete a group', answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
-    await iam.deleteGroup(req.params.gid);
+    await iam.deleteGroup(req.params.gid, writesOf(req));
     return reply.code(204).send();
   });
 
@@ -55,7 +56,7 @@ export function groupRoutes(app: FastifyInstance, identity: IdentityService, bas
     users: (await iam.membersOf(req.params.gid)).map((u) => userView(u, base)), links: listLinks(base, `groups/${req.params.gid}/users`),
   }));
   app.put<GU>('/groups/:gid/users/:uid', { schema: { params: MemberParams, summary: 'Add a user to a group', answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
-    await iam.addUser(req.params.gid, req.params.uid);
+    await iam.addUser(req.params.gid, req.params.uid, writesOf(req));
     return reply.code(204).send();
   });
   app.head<GU>('/groups/:gid/users/:uid', { schema: { params: MemberParams, summary: 'Is the user a member (204) or not (404)', answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
@@ -63,7 +64,7 @@ export function groupRoutes(app: FastifyInstance, identity: IdentityService, bas
     return reply.code(204).send();
   });
   app.delete<GU>('/groups/:gid/users/:uid', { schema: { params: MemberParams, summary: 'Remove a user from a group', answers: { 204: null } }, preHandler: guard }, async (req, reply) => {
-    await iam.removeUser(req.params.gid, req.params.uid);
+    await iam.removeUser(req.params.gid, req.params.uid, writesOf(req));
     return reply.code(204).send();
   });
   app.get<{ Params: { uid: string } }>('/users/:uid/groups', { schema: { params: UserParams, summary: 'Groups of a user', answers: { 200: GroupsResponse } }, preHandler: guard }, async (req) => ({

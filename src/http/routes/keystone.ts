@@ -1,3 +1,4 @@
+import { writesOf } from '../write-context.js';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { BadRequest, NotFound } from '../../domain/errors.js';
@@ -79,7 +80,7 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
 
   app.post<{ Body: AuthBody }>('/auth/tokens', { schema: { body: AuthBody, querystring: TokenQuery, summary: 'Issue a token (answered in X-Subject-Token)', answers: { 201: TokenResponse } } }, async (req, reply) => {
     const a = req.body.auth;
-    const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope }, req.ip);
+    const { token, ctx } = await identity.issueToken({ methods: a.identity.methods, password: a.identity.password, token: a.identity.token, scope: a.scope }, req.ip, writesOf(req));
     const nocatalog = (req.query as RawQuery).nocatalog !== undefined;
     return reply.code(201).header('X-Subject-Token', token).send(tokenView(ctx, catalog, !nocatalog));
   });
@@ -92,7 +93,7 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   app.delete('/auth/tokens', { schema: { headers: SubjectHeader, summary: 'Revoke a token', answers: { 204: null } }, preHandler: auth }, async (req, reply) => {
     const subject = req.headers['x-subject-token'];
     if (typeof subject !== 'string') throw new BadRequest('X-Subject-Token header is required');
-    await identity.revoke(subject);
+    await identity.revoke(subject, writesOf(req));
     return reply.code(204).send();
   });
   app.get('/auth/catalog', { schema: { summary: 'Catalog of the caller\'s token', answers: { 200: CatalogResponse } }, preHandler: auth }, async (req) => ({ catalog: tokenView(req.auth!, catalog).token.catalog ?? [], links: listLinks(base, 'auth/catalog') }));
@@ -109,15 +110,15 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   app.post<{ Body: Static<typeof ProjectBody> }>('/projects', { schema: { body: ProjectBody, summary: 'Create a project', answers: { 201: ProjectResponse } }, preHandler: admin }, async (req, reply) => {
     const p = req.body.project;
     if (!p.name) throw new BadRequest('project name is required');
-    const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? callerDomain(req.auth!), description: p.description, enabled: p.enabled });
+    const row = await identity.createProject({ name: p.name, domainId: p.domain_id ?? callerDomain(req.auth!), description: p.description, enabled: p.enabled }, writesOf(req));
     return reply.code(201).send({ project: projectView(row, base) });
   });
   app.patch<{ Params: P; Body: Static<typeof ProjectBody> }>('/projects/:id', { schema: { params: IdParams, body: ProjectBody, summary: 'Update a project', answers: { 200: ProjectResponse } }, preHandler: admin }, async (req) => {
     const p = req.body.project;
-    return { project: projectView(await identity.updateProject(req.params.id, { name: p.name, description: p.description, enabled: p.enabled }), base) };
+    return { project: projectView(await identity.updateProject(req.params.id, { name: p.name, description: p.description, enabled: p.enabled }, writesOf(req)), base) };
   });
   app.delete<{ Params: P }>('/projects/:id', { schema: { params: IdParams, summary: 'Delete a project', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
-    await identity.deleteProject(req.params.id);
+    await identity.deleteProject(req.params.id, writesOf(req));
     return reply.code(204).send();
   });
   app.get<{ Params: P }>('/users/:id/projects', { schema: { params: IdParams, summary: 'Projects of a user', answers: { 200: ProjectsResponse } }, preHandler: auth }, async (req) => {
@@ -139,15 +140,15 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   app.post<{ Body: Static<typeof UserBody> }>('/users', { schema: { body: UserBody, summary: 'Create a user', answers: { 201: UserResponse } }, preHandler: admin }, async (req, reply) => {
     const u = req.body.user;
     if (!u.name) throw new BadRequest('user name is required');
-    const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? callerDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id });
+    const row = await identity.createUser({ name: u.name, domainId: u.domain_id ?? callerDomain(req.auth!), password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id }, writesOf(req));
     return reply.code(201).send({ user: userView(row, base) });
   });
   app.patch<{ Params: P; Body: Static<typeof UserBody> }>('/users/:id', { schema: { params: IdParams, body: UserBody, summary: 'Update a user', answers: { 200: UserResponse } }, preHandler: admin }, async (req) => {
     const u = req.body.user;
-    return { user: userView(await identity.updateUser(req.params.id, { name: u.name, password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id }), base) };
+    return { user: userView(await identity.updateUser(req.params.id, { name: u.name, password: u.password, enabled: u.enabled, defaultProjectId: u.default_project_id }, writesOf(req)), base) };
   });
   app.delete<{ Params: P }>('/users/:id', { schema: { params: IdParams, summary: 'Delete a user', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
-    await identity.deleteUser(req.params.id);
+    await identity.deleteUser(req.params.id, writesOf(req));
     return reply.code(204).send();
   });
 
@@ -162,9 +163,9 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
     return { role: roleView(role, base) };
   });
   app.post<{ Body: Static<typeof RoleBody> }>('/roles', { schema: { body: RoleBody, summary: 'Create a role', answers: { 201: RoleResponse } }, preHandler: admin }, async (req, reply) =>
-    reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name, req.body.role.description), base) }));
+    reply.code(201).send({ role: roleView(await identity.createRole(req.body.role.name, req.body.role.description, writesOf(req)), base) }));
   app.delete<{ Params: P }>('/roles/:id', { schema: { params: IdParams, summary: 'Delete a role', answers: { 204: null } }, preHandler: admin }, async (req, reply) => {
-    await identity.deleteRole(req.params.id);
+    await identity.deleteRole(req.params.id, writesOf(req));
     return reply.code(204).send();
   });
   groupRoutes(app, identity, base);
@@ -178,7 +179,7 @@ export function keystoneRoutes(app: FastifyInstance, identity: IdentityService, 
   });
   app.get<{ Params: P }>('/domains/:id', { schema: { params: IdParams, summary: 'Show a domain', answers: { 200: DomainResponse } }, preHandler: admin }, async (req) => ({ domain: domainView(await identity.getDomain(req.params.id), base) }));
   app.post<{ Body: Static<typeof DomainBody> }>('/domains', { schema: { body: DomainBody, summary: 'Create a domain', answers: { 201: DomainResponse } }, preHandler: admin }, async (req, reply) =>
-    reply.code(201).send({ domain: domainView(await identity.createDomain(req.body.domain.name, req.body.domain.description), base) }));
+    reply.code(201).send({ domain: domainView(await identity.createDomain(req.body.domain.name, req.body.domain.description, writesOf(req)), base) }));
 }
 
 // Keystone answers 404 for a subject token that does not validate.
