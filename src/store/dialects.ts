@@ -70,6 +70,11 @@ export function openDb(target: DbTarget): OpenedDb {
   // in a sub-journal that spills to a temp file past 64 KiB — an ECS create touches ~15 pages.
   // In memory, a create's statements cost what they cost without the savepoint.
   file.pragma('temp_store = MEMORY');
+  // SQLite's own page cache: 16 MiB instead of the default 2 MiB. With traces on, the trace
+  // table's pages pushed a DeH's and an ECS's pages out of 2 MiB, and every statement of an ECS
+  // create then cost 20–40 % more (read back through the OS); measured per statement with
+  // bench/sql-timing. It is a cap: a small database uses what it has.
+  file.pragma('cache_size = -16384');
   // Checkpoints run in their own thread (sqlite-checkpointer.ts), not inside a request's commit.
   const onDisk = target.url !== ':memory:' && target.url !== '' && !target.url.startsWith('file::memory:');
   let checkpointer: Checkpointer | null = null;

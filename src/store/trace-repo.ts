@@ -1,9 +1,18 @@
 import type { Trace, TraceQuery, TraceRating } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
-import { insertStatement } from './statement.js';
+import { statement } from './statement.js';
 
-const insertOne = insertStatement('traces');
+/** Every column of a trace row, in the order of insertOne's slots. */
+const COLUMNS = [
+  'trace_id', 'time', 'record_time', 'project_id', 'domain_id', 'trace_name', 'trace_rating', 'trace_type',
+  'service_type', 'resource_type', 'resource_id', 'resource_name', 'source_ip', 'user_id', 'user_name',
+  'user_domain_id', 'user_domain_name', 'request', 'response', 'code', 'api_version', 'message', 'request_id',
+] as const satisfies readonly (keyof TracesTable)[];
+
+// Every traced change inserts one of these: a fixed column list (not insertStatement's per-call
+// look at the row's keys), compiled once.
+const insertOne = statement<never>((db, $) => db.insertInto('traces').values(Object.fromEntries(COLUMNS.map((c, i) => [c, $(i)])) as never));
 
 // Reading, best-effort writing and pruning of the traces table. Listing is a keyset walk of
 // (time, trace_id) downwards on the (project_id, time, trace_id) index.
@@ -12,7 +21,11 @@ export const traceRepo = {
   async insert(ex: Executor, rows: readonly TracesTable[]): Promise<void> {
     // The usual one row (one resource) goes as a statement compiled once (statement.ts); a batch
     // of 100 DeHs leaves 100 rows, one statement per 50 keeps under SQLite's variable limit.
-    if (rows.length === 1) return insertOne.run(ex, rows[0] as unknown as Record<string, unknown>);
+    if (rows.length === 1) {
+      const row = rows[0];
+      await insertOne.affected(ex, COLUMNS.map((c) => row[c]));
+      return;
+    }
     for (let i = 0; i < rows.length; i += 50) await ex.insertInto('traces').values(rows.slice(i, i + 50)).execute();
   },
 
