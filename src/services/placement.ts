@@ -56,17 +56,27 @@ export class Placement {
       throw new Conflict(`flavor ${req.flavor} is offered only in the shared pool; no DeH type accepts it`, ErrorCodes.FlavorNotAllowed);
     }
     const zones = req.availabilityZone !== undefined ? [req.availabilityZone] : this.opts.availabilityZones;
-    const candidates: Host[] = [];
-    // One index walk per (AZ, host type); the best host over all of them is the best overall.
-    for (const az of zones) {
-      for (const hostType of hostTypes) {
-        candidates.push(...await hostRepo.placementCandidates(tx, {
-          projectId: req.projectId, availabilityZone: az, hostType, vcpus: req.demand.vcpus, ramMb: req.demand.ramMb,
-          strategy: this.opts.strategy, limit: CANDIDATE_LIMIT,
-        }));
+    const candidatesOf = async (limit: number): Promise<Host[]> => {
+      const candidates: Host[] = [];
+      // One index walk per (AZ, host type); the best host over all of them is the best overall.
+      for (const az of zones) {
+        for (const hostType of hostTypes) {
+          candidates.push(...await hostRepo.placementCandidates(tx, {
+            projectId: req.projectId, availabilityZone: az, hostType, vcpus: req.demand.vcpus, ramMb: req.demand.ramMb,
+            strategy: this.opts.strategy, limit,
+          }));
+        }
       }
-    }
-    const sel = selectHost(candidates, { ...req, namedHost: false }, weighersFor(this.opts.strategy));
+      return candidates;
+    };
+    const placing = { ...req, namedHost: false };
+    const weighers = weighersFor(this.opts.strategy);
+    // The SQL applies every filter and orders by the only weigher (free RAM, ties by id), so the
+    // first row of each walk is that walk's pick: one row each is enough. Reading 8 full host
+    // rows was a third of an auto-placed create's SQL time. Should a filter ever reject what
+    // the SQL let through, the wider read decides, as before.
+    let sel = selectHost(await candidatesOf(1), placing, weighers);
+    if (sel.host === null) sel = selectHost(await candidatesOf(CANDIDATE_LIMIT), placing, weighers);
     if (sel.host === null) throw await this.noValidHost(tx, req);
     await this.adjust(tx, sel.host, req.demand, 1, 1);
     return sel.host;
