@@ -1,6 +1,7 @@
 import type { Trace, TraceQuery, TraceRating } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
+import { SqliteAdapter, sql } from 'kysely';
 import { statement } from './statement.js';
 
 /** Every column of a trace row, in the order of insertOne's slots. */
@@ -63,10 +64,20 @@ export const traceRepo = {
       if (f.resourceName !== undefined) q = q.where('resource_name', '=', f.resourceName);
       if (f.traceName !== undefined) q = q.where('trace_name', '=', f.traceName);
       if (f.traceRating !== undefined) q = q.where('trace_rating', '=', f.traceRating);
+      // Spelled as the partial index's own condition (migration 0011), a literal, so that the
+      // planner of either engine may take that index for warnings and incidents.
+      if (f.traceRating !== undefined && f.traceRating !== 'normal') q = q.where(sql.ref('trace_rating'), '<>', sql.lit('normal'));
       if (f.user !== undefined) q = q.where('user_name', '=', f.user);
     }
-    const rows = await q.orderBy('time', 'desc').orderBy('trace_id', 'desc').limit(f.limit + 1).execute();
-    return rows.map(toTrace);
+    const page = q.orderBy('time', 'desc').orderBy('trace_id', 'desc').limit(f.limit + 1);
+    if (!(ex.getExecutor().adapter instanceof SqliteAdapter)) return (await page.execute()).map(toTrace);
+    // SQLite: the page as ONE JSON text (an array of arrays, newest first) instead of 101 rows
+    // of 23 columns. better-sqlite3 builds a JS object per row property by property; that and
+    // reading the rows was ~1.7 ms of a 2.5 ms listing, the JSON text and its parse ~0.6 ms.
+    const json = await ex.selectFrom(page.as('t'))
+      .select(sql<string>`json_group_array(json_array(${sql.join(COLUMNS.map((c) => sql.ref(`t.${c}`)))}) order by t.time desc, t.trace_id desc)`.as('j'))
+      .executeTakeFirstOrThrow();
+    return (JSON.parse(json.j) as unknown[][]).map(arrayToTrace);
   },
 
   /** Deletes up to `batch` traces older than `cutoff` (ms), oldest first; returns how many. */
@@ -82,6 +93,18 @@ export const traceRepo = {
     return Number(r.n);
   },
 };
+
+/** A row as json_array() lists it, in COLUMNS order. */
+function arrayToTrace(a: unknown[]): Trace {
+  return {
+    traceId: a[0] as string, projectId: a[3] as string | null, domainId: a[4] as string | null, traceName: a[5] as string,
+    traceRating: a[6] as TraceRating, traceType: a[7] as string, serviceType: a[8] as string,
+    resourceType: a[9] as string, resourceId: a[10] as string | null, resourceName: a[11] as string | null, sourceIp: a[12] as string,
+    user: { id: a[13] as string | null, name: a[14] as string | null, domainId: a[15] as string | null, domainName: a[16] as string | null },
+    request: a[17] as string, response: a[18] as string, code: a[19] as string, apiVersion: a[20] as string, message: a[21] as string,
+    requestId: a[22] as string, time: Number(a[1]), recordTime: Number(a[2]),
+  };
+}
 
 function toTrace(r: TracesTable): Trace {
   return {
