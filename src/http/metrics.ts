@@ -27,28 +27,18 @@ export class Metrics {
 
   /** Exposes the store's race and group-commit counters (read at scrape time, never drifting from the source). */
   watchStore(stats: StoreCounters): void {
-    new Gauge({
-      name: 'opendeh_store_retries_total', help: 'Transactions of this process retried after losing a race or a connection',
-      registers: [this.registry], collect() { this.set(stats.retries); },
-    });
-    new Gauge({
-      name: 'opendeh_store_retries_exhausted_total', help: 'Transactions that lost every retry (answered 409)',
-      registers: [this.registry], collect() { this.set(stats.exhausted); },
-    });
+    const counter = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
     const gc = stats.groupCommit;
+    counter('opendeh_store_retries_total', 'Transactions of this process retried after losing a race or a connection', () => stats.retries);
+    counter('opendeh_store_retries_exhausted_total', 'Transactions that lost every retry (answered 409)', () => stats.exhausted);
     new Gauge({
       name: 'opendeh_store_group_commits_total', labelNames: ['size'],
       help: 'SQLite group commits (one transaction, one commit) by number of writes, up to `size` (1, 2, 4, … 64)',
       registers: [this.registry], collect() { for (const [size, n] of gc.batches) this.set({ size: String(size) }, n); },
     });
-    new Gauge({
-      name: 'opendeh_store_group_commit_writes_total', help: 'Writes in those group commits (÷ commits = mean batch size)',
-      registers: [this.registry], collect() { this.set(gc.batchedWrites); },
-    });
-    new Gauge({
-      name: 'opendeh_store_group_commits_lost_total', help: 'Group commits that failed as a whole (their writes were run again alone)',
-      registers: [this.registry], collect() { this.set(gc.lostBatches); },
-    });
+    counter('opendeh_store_group_commit_writes_total', 'Writes in those group commits (÷ commits = mean batch size)', () => gc.batchedWrites);
+    counter('opendeh_store_group_commits_lost_total', 'Group commits that failed as a whole (their writes were run again alone)', () => gc.lostBatches);
   }
 
   observe(req: FastifyRequest, reply: FastifyReply): void {

@@ -6,9 +6,10 @@ import { policyOf, type RoutePolicy, type TraceSpec } from './route-policy.js';
 
 // CTS traces at the HTTP edge. Every route whose row in route-policy.ts names a `trace` opens
 // a trace scope (services/traces.ts) before its handler and puts it in the request's
-// WriteContext (write-context.ts): the change's transaction then carries the trace (store.ts). After the answer, a refused or failed call (4xx, 5xx) leaves
-// a `warning` (`incident` for 5xx) trace, best effort — unless nobody was authenticated (401
-// on a token route): anonymous noise is not attributable to any project and is not kept.
+// WriteContext (write-context.ts): the change's transaction then carries the trace (store.ts).
+// After the answer, a refused or failed call (4xx, 5xx) leaves a `warning` (`incident` for
+// 5xx) trace, best effort — unless nobody was authenticated (401 on a token route): anonymous
+// noise is not attributable to any project and is not kept.
 // A successful call that committed no change (an idempotent replay) leaves no trace.
 
 declare module 'fastify' {

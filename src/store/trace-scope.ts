@@ -35,8 +35,7 @@ export interface TraceScope {
  * services).
  */
 export function traceResource(w: WriteContext | undefined, id: string, name?: string | null): void {
-  const s = w?.trace;
-  if (s && !s.committed) s.resources.push({ id, name: name ?? null });
+  pendingTrace(w)?.resources.push({ id, name: name ?? null });
 }
 
 /** The scope the next Store.write must trace, or undefined. */
@@ -76,8 +75,8 @@ export function traceActor(w: WriteContext | undefined, a: {
   user: { id: string; name: string; domain: { id: string; name: string } };
   projectId: string | null; domainId: string | null;
 }): void {
-  const s = w?.trace;
-  if (!s || s.committed) return;
+  const s = pendingTrace(w);
+  if (!s) return;
   Object.assign(s.draft, {
     user_id: a.user.id, user_name: a.user.name, user_domain_id: a.user.domain.id, user_domain_name: a.user.domain.name,
     project_id: a.projectId, domain_id: a.domainId ?? a.user.domain.id,

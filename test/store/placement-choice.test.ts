@@ -8,12 +8,12 @@ import { timeOrderedUuid } from '../../src/domain/ids.js';
 import { selectHost } from '../../src/scheduler/select-host.js';
 import { weighersFor } from '../../src/scheduler/weighers.js';
 import { Placement } from '../../src/services/placement.js';
+import { loadConfig } from '../../src/config.js';
 import { hostRepo, hostRowToHost } from '../../src/store/host-repo.js';
-import { openDb } from '../../src/store/dialects.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import type { HostsTable } from '../../src/store/tables.js';
-import { DIALECTS, freshTarget } from '../support/dialects.js';
+import { freshServices } from '../support/app.js';
+import { DIALECTS } from '../support/dialects.js';
 
 // Property: auto-placement (SQL candidate walks, one row per AZ and host type, then the pure
 // filters and weighers) picks exactly the host the pure scheduler picks from EVERY host of the
@@ -38,15 +38,13 @@ const hostArb = (fitting: readonly string[]) => fc.record({
 for (const dialect of DIALECTS) {
   describe(`auto-placement choice [${dialect}]`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
+    let close: () => Promise<void>;
     before(async () => {
-      const target = await freshTarget(dialect);
-      const { db, caps } = openDb({ url: target.url, schema: target.schema, applicationName: target.schema, poolSize: 2 });
-      await target.migrating(() => migrateToLatest(db, target.schema));
-      store = new Store(db, caps, 3);
-      drop = async () => { await store.close(); await target.drop(); };
+      const fresh = await freshServices(dialect, loadConfig({ OPENDEH_LOG_LEVEL: 'silent' }), 2);
+      store = fresh.services.store;
+      close = fresh.close;
     });
-    after(async () => drop());
+    after(async () => close());
 
     test('property: the SQL walks choose what the pure scheduler chooses from every host', async () => {
       let run = 0;
