@@ -10,9 +10,10 @@ export const DIALECTS: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 let counter = 0;
 
 // Kysely's migrator first lists every table of the database, resolving each table's name
-// again (pg_get_serial_sequence); a schema that a parallel test file drops in that instant
-// fails the migration with 42P01. Migrations hold this advisory lock shared, drops
-// exclusively, so the two never overlap (migrations still run in parallel with each other).
+// again (pg_get_serial_sequence); a table dropped in that instant by a parallel test file
+// fails the migration with 42P01 — a dropped schema, or another migration dropping a table
+// (0007 drops `audit`: CI once failed naming another file's `audit`). So migrations and
+// drops take this advisory lock exclusively: one DDL of the test database at a time.
 const SCHEMA_LOCK = 0x0de40001;
 
 async function withPgClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -28,7 +29,7 @@ async function withPgClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 export interface Target {
   readonly url: string;
   readonly schema?: string;
-  /** Runs the migration of this target so that no schema is dropped meanwhile. */
+  /** Runs the migration of this target while no other migration or drop runs. */
   migrating<T>(fn: () => Promise<T>): Promise<T>;
   drop(): Promise<void>;
 }
@@ -41,7 +42,7 @@ export async function freshTarget(dialect: Dialect): Promise<Target> {
   return {
     url: PG_URL, schema,
     migrating: (fn) => withPgClient(async (c) => {
-      await c.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+      await c.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
       return fn();
     }),
     drop: () => withPgClient(async (c) => {
