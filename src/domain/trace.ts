@@ -98,6 +98,18 @@ export function traceBody(body: unknown): string {
   return clip(text, TRACE_BODY_MAX);
 }
 
+/**
+ * The request body as a trace keeps it, from the JSON `text` it was parsed from when there is
+ * one: a text with no secret-like name anywhere in it (keys or values) and no escape (a key
+ * spelled `p\u0061ss` must not slip past the test) is kept as sent — scrubbing it would change
+ * nothing — without walking and re-serialising the parsed value. Anything else goes through
+ * traceBody. The answer never holds more than traceBody's would.
+ */
+export function traceRequestBody(body: unknown, text: string | undefined): string {
+  if (text === undefined || text.includes('\\') || SECRET_KEY.test(text)) return traceBody(body);
+  return clip(text, TRACE_BODY_MAX);
+}
+
 /** Cuts `s` to `max` characters, marking the cut. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;

@@ -17,6 +17,16 @@ export const MAX_JSON_DEPTH = 32;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+// The text each parsed object or array body was parsed from, for what keeps the body as text
+// (a CTS trace's `request`): re-serialising the parsed value costs more than the write it
+// records. Weak: it lives as long as the request's body.
+const bodyTexts = new WeakMap<object, string>();
+
+/** The JSON text `body` was parsed from by parseJsonBody (trimmed), or undefined. */
+export function jsonTextOf(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null ? bodyTexts.get(body) : undefined;
+}
+
 /** `undefined` for an empty body (clients send Content-Type: application/json on body-less calls). */
 export function parseJsonBody(raw: Buffer): unknown {
   let text: string;
@@ -37,6 +47,7 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   const bad = firstUnstorableString(value);
   if (bad !== undefined) throw new BadRequest(`the request body holds ${bad.what} in ${bad.path}`);
+  if (typeof value === 'object' && value !== null) bodyTexts.set(value, text);
   return value;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { ratingOf } from '../domain/trace.js';
 import type { TraceCall, TraceService } from '../services/traces.js';
+import { jsonTextOf } from './json-body.js';
 import { writesOf } from './write-context.js';
 import { policyOf, type RoutePolicy, type TraceSpec } from './route-policy.js';
 
@@ -49,7 +50,7 @@ function traceCall(req: FastifyRequest, p: RoutePolicy, spec: TraceSpec): TraceC
     projectId: auth?.project?.id ?? null,
     domainId: auth?.domain?.id ?? auth?.project?.domain.id ?? auth?.user.domain.id ?? null,
     user: auth ? { id: auth.user.id, name: auth.user.name, domain: auth.user.domain } : null,
-    sourceIp: req.ip ?? '', requestId: String(req.id), body: req.body,
+    sourceIp: req.ip ?? '', requestId: String(req.id), body: req.body, bodyText: jsonTextOf(req.body),
     resourceId: rp ? (params[rp] as string) : null,
     okStatus: okStatusOf(req.method, p, spec, req),
   };

@@ -1,5 +1,5 @@
 import { BadRequest, ErrorCodes } from '../domain/errors.js';
-import { clip, nextTraceId, TRACE_FIELD_MAX, traceBody, type Trace, type TraceQuery, type TraceRating } from '../domain/trace.js';
+import { clip, nextTraceId, TRACE_FIELD_MAX, traceRequestBody, type Trace, type TraceQuery, type TraceRating } from '../domain/trace.js';
 import type { Clock } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import type { TracesTable } from '../store/tables.js';
@@ -30,6 +30,8 @@ export interface TraceCall {
   readonly requestId: string;
   /** The request body as parsed; secrets are removed before anything is kept. */
   readonly body: unknown;
+  /** The JSON text `body` was parsed from, when the HTTP layer has it (kept as is when it holds no secret). */
+  readonly bodyText?: string;
   readonly resourceId: string | null;
   /** The status a success answers with (the route's), unless the route presents the answer itself. */
   readonly okStatus: number;
@@ -111,7 +113,7 @@ export class TraceService {
       project_id: c.projectId, domain_id: c.domainId, trace_name: c.name, trace_rating: rating, trace_type: 'ApiCall',
       service_type: c.service, resource_type: c.resourceType, source_ip: clip(c.sourceIp, 64),
       user_id: f(c.user?.id), user_name: f(c.user?.name), user_domain_id: f(c.user?.domain.id), user_domain_name: f(c.user?.domain.name),
-      request: traceBody(c.body), response: '', code, api_version: c.apiVersion, message, request_id: clip(c.requestId, 64),
+      request: traceRequestBody(c.body, c.bodyText), response: '', code, api_version: c.apiVersion, message, request_id: clip(c.requestId, 64),
     };
   }
 
