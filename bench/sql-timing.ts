@@ -10,7 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 
 interface Entry { calls: number; ns: number }
 const stats = new Map<string, Entry>();
-// The main thread only: --import also runs in worker threads (the SQLite checkpointer), whose
+// The main thread only: --import also runs in worker threads (the SQLite background thread), whose
 // exit would overwrite the server's totals with its own.
 const out = isMainThread ? process.env.OPENDEH_BENCH_SQL_PROFILE : undefined;
 

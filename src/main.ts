@@ -48,6 +48,7 @@ export async function runServer(config: Config): Promise<void> {
   // Every serving process looks for recovery work; the job leases make each job run once.
   services.recovery.start((o, m) => log.warn(o, m));
   services.traces.startPruning();
+  services.traces.startMoving();
   log.info({ url: config.publicUrl, engine: store.caps.engine, ms: Math.round(performance.now() - started) }, 'OpenDeH listening');
   let closing = false;
   const shutdown = async (signal: string) => {

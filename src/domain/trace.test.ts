@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { REDACTED, scrubSecrets, traceBody, traceRequestBody, TRACE_BODY_MAX } from './trace.js';
+import { nextTraceId, REDACTED, scrubSecrets, traceBody, traceRequestBody, TRACE_BODY_MAX } from './trace.js';
 
 // traceRequestBody keeps the client's own JSON text when scrubbing could not change it. The
 // property: whatever the body and however it was written (indentation, \u escapes in keys or
@@ -29,6 +29,8 @@ test('the kept request text always parses to the scrubbed body', () => {
       const kept = traceRequestBody(JSON.parse(text), text);
       if (kept.length >= TRACE_BODY_MAX) return; // cut: no longer JSON
       assert.deepEqual(JSON.parse(kept), scrubSecrets(body));
+      // traceBody (responses, bodies without their text) skips the walk when it can: same rule.
+      assert.deepEqual(JSON.parse(traceBody(body)), scrubSecrets(body));
     }), { numRuns: 2000, seed: 4711 });
 });
 
@@ -44,4 +46,18 @@ test('a body with no secret-like name is kept as the client wrote it; without it
   assert.equal(traceRequestBody(JSON.parse(text), text), text);
   assert.equal(traceRequestBody(JSON.parse(text), undefined), traceBody(JSON.parse(text)));
   assert.equal(traceRequestBody({ a: 1 }, undefined), '{"a":1}');
+});
+
+test('trace ids written in one millisecond still increase', () => {
+  let prev = nextTraceId(1_800_000_000_000);
+  for (let i = 0; i < 5000; i++) {
+    const id = nextTraceId(1_800_000_000_000);
+    assert.ok(id > prev, `${id} after ${prev}`);
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    prev = id;
+  }
+  // the next millisecond starts from its own time again
+  const next = nextTraceId(1_800_000_000_001);
+  assert.ok(next > prev);
+  assert.equal(next.replace(/-/g, '').slice(0, 12), (1_800_000_000_001).toString(16).padStart(12, '0'));
 });

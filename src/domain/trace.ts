@@ -91,7 +91,11 @@ export function traceBody(body: unknown): string {
   if (body === undefined || body === null || body === '') return '';
   let text: string;
   try {
-    text = JSON.stringify(scrubSecrets(body)) ?? '';
+    // Serialised first: a text with no secret-like name in it (JSON.stringify writes every key
+    // as it is, escaping only quotes, backslashes and control characters — hence the backslash
+    // test) had nothing to scrub, and the walk is skipped.
+    text = JSON.stringify(body) ?? '';
+    if (text.includes('\\') || SECRET_KEY.test(text)) text = JSON.stringify(scrubSecrets(body)) ?? '';
   } catch {
     return '';
   }
@@ -136,20 +140,32 @@ export function parseDuration(raw: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-let lastTraceId = '';
+let lastMs = -Infinity;
+let lastId = '';
+/** The last id's random tail as a number, once an id of the same millisecond needed it. */
+let lastTail = -1;
 
 /**
  * A time-ordered id (UUIDv7 layout) that is also strictly increasing within this process:
  * traces of the same millisecond (the steps of one recovery, the hosts of one allocation) list
- * in the order they were written. An id that would not be greater than the last one is the
- * last one plus one in its random tail.
+ * in the order they were written. An id for a millisecond not after the last one's is the last
+ * one plus one in its random tail (48 bits: exact in a double; kept as a number, as string
+ * arithmetic on every id was most of its cost).
  */
 export function nextTraceId(ms: number): string {
-  let id = timeOrderedUuid(ms);
-  if (id <= lastTraceId) {
-    const tail = (BigInt(`0x${lastTraceId.slice(24)}`) + 1n) & 0xffffffffffffn;
-    id = `${lastTraceId.slice(0, 24)}${tail.toString(16).padStart(12, '0')}`;
+  if (ms > lastMs) {
+    lastMs = ms;
+    lastTail = -1;
+    return (lastId = timeOrderedUuid(ms));
   }
-  lastTraceId = id;
-  return id;
+  if (lastTail < 0) lastTail = Number.parseInt(lastId.slice(24), 16);
+  if (lastTail + 1 >= 2 ** 48) {
+    // The tail is spent (2^48 ids in one millisecond, or a random start near its end): the
+    // next millisecond's id is greater than every id of this one.
+    lastMs += 1;
+    lastTail = -1;
+    return (lastId = timeOrderedUuid(lastMs));
+  }
+  lastTail += 1;
+  return (lastId = `${lastId.slice(0, 24)}${(lastTail + 2 ** 48).toString(16).slice(1)}`);
 }

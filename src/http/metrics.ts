@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface StoreCounters {
   readonly retries: number;
   readonly exhausted: number;
+  readonly traceMoveFallbacks: number;
   readonly groupCommit: { readonly batches: ReadonlyMap<number, number>; readonly batchedWrites: number; readonly lostBatches: number };
 }
 
@@ -39,6 +40,7 @@ export class Metrics {
     });
     counter('opendeh_store_group_commit_writes_total', 'Writes in those group commits (÷ commits = mean batch size)', () => gc.batchedWrites);
     counter('opendeh_store_group_commits_lost_total', 'Group commits that failed as a whole (their writes were run again alone)', () => gc.lostBatches);
+    counter('opendeh_store_trace_move_fallbacks_total', 'SQLite trace inbox moves the background thread could not make (made on the serving connection)', () => stats.traceMoveFallbacks);
   }
 
   observe(req: FastifyRequest, reply: FastifyReply): void {

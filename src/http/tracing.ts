@@ -39,14 +39,13 @@ function okStatusOf(method: string, p: RoutePolicy, spec: TraceSpec, req: Fastif
 
 const actionRequest = (req: FastifyRequest) => ({ params: req.params, body: req.body, userId: req.auth?.user.id ?? '' });
 
-function traceCall(req: FastifyRequest, p: RoutePolicy, spec: TraceSpec): TraceCall {
+function traceCall(req: FastifyRequest, p: RoutePolicy, spec: TraceSpec, apiVersion = apiVersionOf(req.routeOptions.url ?? '')): TraceCall {
   const auth = req.auth;
   const params = (req.params ?? {}) as Record<string, unknown>;
   const rp = RESOURCE_PARAMS.find((k) => typeof params[k] === 'string');
-  const routeUrl = req.routeOptions.url ?? '';
   return {
     name: typeof spec.name === 'string' ? spec.name : spec.name(actionRequest(req)),
-    service: spec.service, resourceType: spec.resourceType, apiVersion: apiVersionOf(routeUrl),
+    service: spec.service, resourceType: spec.resourceType, apiVersion,
     projectId: auth?.project?.id ?? null,
     domainId: auth?.domain?.id ?? auth?.project?.domain.id ?? auth?.user.domain.id ?? null,
     user: auth ? { id: auth.user.id, name: auth.user.name, domain: auth.user.domain } : null,
@@ -63,10 +62,11 @@ export function installTracing(app: FastifyInstance, traces: TraceService): void
     const p = policyOf(method, r.url);
     if (!p?.trace) return;
     const spec = p.trace;
+    const apiVersion = apiVersionOf(r.url);
     const handler = r.handler as RouteHandlerMethod;
     r.handler = async function traced(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
       if (!traces.enabled) return handler.call(this, req, reply);
-      writesOf(req).trace = traces.begin(traceCall(req, p, spec));
+      writesOf(req).trace = traces.begin(traceCall(req, p, spec, apiVersion));
       return handler.call(this, req, reply);
     };
   });

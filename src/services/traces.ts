@@ -45,6 +45,8 @@ export interface TraceOptions {
   readonly maxQueued?: number;
   readonly flushMs?: number;
   readonly pruneBatch?: number;
+  /** Traces moved from SQLite's inbox into the indexed table per transaction (default 1000). */
+  readonly moveBatch?: number;
 }
 
 export interface TracePage { readonly traces: Trace[]; readonly marker: string | null }
@@ -63,6 +65,8 @@ export class TraceService {
   private inFlight: Promise<void> = Promise.resolve();
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<number> | null = null;
+  private moveTimer: NodeJS.Timeout | null = null;
+  private moving: Promise<number> | null = null;
   /** Warning traces dropped because the queue was full, or lost to a failed write. */
   dropped = 0;
   private log: (o: object, m: string) => void = () => {};
@@ -171,6 +175,9 @@ export class TraceService {
   prune(): Promise<number> {
     if (this.pruning) return this.pruning;
     this.pruning = (async () => {
+      // Only the indexed table is pruned (by its time index): what waits in the inbox joins it
+      // first. A move that fails is logged and does not stop pruning.
+      await this.settle().catch((err) => this.log({ err }, 'moving traces from the inbox failed'));
       const cutoff = this.clock().getTime() - this.opts.retentionSeconds * 1000;
       const batch = this.opts.pruneBatch ?? 1000;
       let total = 0;
@@ -196,12 +203,52 @@ export class TraceService {
     this.pruneTimer = setTimeout(tick, Math.min(intervalMs, 5_000)).unref();
   }
 
-  /** Stops pruning, writes what is queued. */
+  /**
+   * SQLite: moves every trace waiting in the inbox (migration 0012) into the indexed table,
+   * `moveBatch` per transaction, letting requests run between them. Readers never need it (they
+   * read both); it keeps the inbox short, so their look at it stays cheap. Returns how many
+   * moved; 0 on PostgreSQL (no inbox). Concurrent calls share one run.
+   */
+  settle(): Promise<number> {
+    if (!traceRepo.hasInbox(this.store.db)) return Promise.resolve(0);
+    if (this.moving) return this.moving;
+    this.moving = (async () => {
+      const batch = this.opts.moveBatch ?? 1000;
+      let total = 0;
+      for (;;) {
+        const n = await this.store.moveTraceInbox(batch);
+        total += n;
+        if (n < batch) return total;
+        await new Promise((r) => setImmediate(r));
+      }
+    })().finally(() => { this.moving = null; });
+    return this.moving;
+  }
+
+  /**
+   * Runs settle() every `intervalMs`: at 5,000 traced writes a second, ~1,000 traces a move
+   * (the size at which a move costs about half of indexing each trace in its own commit).
+   */
+  startMoving(intervalMs = 200): void {
+    if (this.moveTimer || !traceRepo.hasInbox(this.store.db)) return;
+    const tick = () => {
+      this.settle().catch((err) => this.log({ err }, 'moving traces from the inbox failed'))
+        .finally(() => {
+          if (this.moveTimer) this.moveTimer = setTimeout(tick, intervalMs).unref();
+        });
+    };
+    this.moveTimer = setTimeout(tick, intervalMs).unref();
+  }
+
+  /** Stops pruning and moving, writes what is queued, and leaves the inbox empty. */
   async close(): Promise<void> {
     if (this.pruneTimer) clearTimeout(this.pruneTimer);
     this.pruneTimer = null;
+    if (this.moveTimer) clearTimeout(this.moveTimer);
+    this.moveTimer = null;
     await this.pruning?.catch(() => 0);
     await this.flush();
+    await this.settle().catch((err) => this.log({ err }, 'moving traces from the inbox failed'));
   }
 
   count(): Promise<number> {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './tables.js';
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
+import { startBackground, type SqliteBackground } from './sqlite-background.js';
 
 // The only file that knows which engine is underneath. Differences are capability flags,
 // never `if (sqlite)` in query code.
@@ -21,6 +21,11 @@ export interface Capabilities {
    * pool instead of queueing on the same ones (PostgreSQL). SQLite has one writer at a time.
    */
   readonly skipLocked: boolean;
+  /**
+   * A SQLite file's background thread (sqlite-background.ts): checkpoints, and the trace
+   * inbox's moves (Store.moveTraceInbox). null in memory and on PostgreSQL.
+   */
+  readonly background: SqliteBackground | null;
 }
 
 export interface OpenedDb {
@@ -57,7 +62,7 @@ export function openDb(target: DbTarget): OpenedDb {
     pool.on('connect', (client) => client.on('error', () => {}));
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) }),
-      caps: { engine: 'postgres', multiProcess: true, onConflict: true, skipLocked: true },
+      caps: { engine: 'postgres', multiProcess: true, onConflict: true, skipLocked: true, background: null },
     };
   }
   const file = new BetterSqlite3(target.url);
@@ -75,16 +80,16 @@ export function openDb(target: DbTarget): OpenedDb {
   // create then cost 20–40 % more (read back through the OS); measured per statement with
   // bench/sql-timing. It is a cap: a small database uses what it has.
   file.pragma('cache_size = -16384');
-  // Checkpoints run in their own thread (sqlite-checkpointer.ts), not inside a request's commit.
+  // Checkpoints (and trace moves) run in their own thread (sqlite-background.ts), not inside a request's commit.
   const onDisk = target.url !== ':memory:' && target.url !== '' && !target.url.startsWith('file::memory:');
-  let checkpointer: Checkpointer | null = null;
+  let background: SqliteBackground | null = null;
   if (onDisk) {
     file.pragma('wal_autocheckpoint = 0');
-    checkpointer = startCheckpointer(target.url);
+    background = startBackground(target.url);
   }
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, checkpointer) }) }),
-    caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false },
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, background) }) }),
+    caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false, background },
   };
 }
 
@@ -94,12 +99,12 @@ export function openDb(target: DbTarget): OpenedDb {
  * of prepared statements serves them. Safe because kysely runs one statement at a time on
  * this connection and never leaves one iterating.
  */
-function withStatementCache(file: BetterSqlite3.Database, checkpointer: Checkpointer | null, max = 1000) {
+function withStatementCache(file: BetterSqlite3.Database, background: SqliteBackground | null, max = 1000) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    // The checkpoint thread closes first, so this connection is the last and its close
+    // The background thread closes first, so this connection is the last and its close
     // checkpoints the WAL and removes it, as before.
-    close: async () => { await checkpointer?.stop(); file.close(); },
+    close: async () => { await background?.stop(); file.close(); },
     prepare(sqlText: string) {
       let stmt = cache.get(sqlText);
       if (!stmt) {

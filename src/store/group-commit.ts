@@ -29,7 +29,9 @@ import type { Database } from './tables.js';
 type Work = (tx: Kysely<Database>) => Promise<unknown>;
 
 interface Queued {
+  /** An exclusive job gets no transaction: `run` is called with no connection, alone. */
   readonly run: Work;
+  readonly exclusive?: boolean;
   /** The async context the write was queued from. */
   readonly context: AsyncResource;
   readonly solo: boolean;
@@ -99,6 +101,19 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * Runs `job` when no write of this committer is open, and holds every later one back until it
+   * settles — for a write made on another connection to the same file (the background thread's
+   * trace moves), which must not meet an open transaction of this one. Its own failure is its
+   * own: the writes queued behind it go on.
+   */
+  runExclusive<T>(job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: job as unknown as Work, context: new AsyncResource('opendeh.write'), solo: true, exclusive: true, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
   private schedule(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
@@ -113,6 +128,19 @@ export class GroupCommitter {
   private async batch(): Promise<void> {
     this.scheduled = false;
     this.running = true;
+    const head = this.queue[0];
+    if (head?.exclusive) {
+      this.queue.shift();
+      try {
+        head.resolve(await head.context.runInAsyncScope(head.run, null, undefined as never));
+      } catch (e) {
+        head.reject(e);
+      } finally {
+        this.running = false;
+      }
+      if (this.queue.length > 0) this.schedule();
+      return;
+    }
     const settled: { q: Queued; o: Outcome }[] = [];
     // The writes run in the open transaction, with their outcomes: a write that failed in its
     // savepoint may have failed on what an earlier write of the batch did, so its outcome too
@@ -126,7 +154,7 @@ export class GroupCommitter {
         const start = performance.now();
         while (this.queue.length > 0 && size < this.opts.maxWrites && (size === 0 || performance.now() - start < this.opts.maxBatchMs)) {
           const q = this.queue[0];
-          if (q.solo && size > 0) break;
+          if ((q.solo && size > 0) || q.exclusive) break;
           this.queue.shift();
           size++;
           const first = inTx.length === 0; // on committed state only

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-physical-pool.js';
 import * as m0009 from './migrations/0009-host-list-generations.js';
 import * as m0010 from './migrations/0010-trace-filter-indexes.js';
 import * as m0011 from './migrations/0011-trace-window-filter-columns.js';
+import * as m0012 from './migrations/0012-trace-inbox.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-host-list-generations': m0009,
   '0010-trace-filter-indexes': m0010,
   '0011-trace-window-filter-columns': m0011,
+  '0012-trace-inbox': m0012,
 };
 
 // Migrations written in parallel (numbers handed out per change) may land in either order: a

@@ -6,6 +6,7 @@ import { ConcurrentUpdate } from '../domain/errors.js';
 import { CountCache } from './count-cache.js';
 import { claimToken, recordResponse } from './idempotency.js';
 import { insertTraces, pendingTrace } from './trace-scope.js';
+import { traceRepo } from './trace-repo.js';
 import type { WriteContext } from './write-context.js';
 import { BatchLost, GroupCommitter, newGroupCommitStats, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 
@@ -17,13 +18,19 @@ import { BatchLost, GroupCommitter, newGroupCommitStats, type GroupCommitOptions
 
 export type Executor = Kysely<Database>;
 
-export interface StoreStats { retries: number; exhausted: number; readonly groupCommit: GroupCommitStats }
+export interface StoreStats {
+  retries: number;
+  exhausted: number;
+  readonly groupCommit: GroupCommitStats;
+  /** Trace inbox moves the SQLite background thread could not make, made on the serving connection instead. */
+  traceMoveFallbacks: number;
+}
 
 /** At most this many writes share a commit, and none is added once a batch has run this long. */
 export const GROUP_COMMIT: GroupCommitOptions = { maxWrites: 64, maxBatchMs: 2 };
 
 export class Store {
-  readonly stats: StoreStats = { retries: 0, exhausted: 0, groupCommit: newGroupCommitStats() };
+  readonly stats: StoreStats = { retries: 0, exhausted: 0, groupCommit: newGroupCommitStats(), traceMoveFallbacks: 0 };
   /** List and tag-query totals of this database, valid per project generation (count-cache.ts). */
   readonly counts = new CountCache();
   /** SQLite only; PostgreSQL runs each write in a transaction of its own (it groups commits itself). */
@@ -70,6 +77,33 @@ export class Store {
       if (trace) trace.committed = true;
       return r;
     });
+  }
+
+  /**
+   * Moves up to `max` of the oldest traces waiting in SQLite's inbox (migration 0012) into the
+   * indexed table; how many moved (fewer than `max`: the inbox is empty). On a SQLite file the
+   * background thread makes the move on its own connection while this process's writes wait
+   * (sqlite-background.ts); in memory, or if that thread failed, a write here makes it.
+   * PostgreSQL has no inbox: 0.
+   */
+  async moveTraceInbox(max: number): Promise<number> {
+    if (!traceRepo.hasInbox(this.db)) return 0;
+    const bg = this.caps.background;
+    if (bg && this.batcher) {
+      try {
+        return await this.batcher.runExclusive(() => bg.moveTraces(max));
+      } catch {
+        // The thread is gone or refused (SQLITE_BUSY from another process): move here instead.
+        this.stats.traceMoveFallbacks++;
+      }
+    }
+    return this.write((tx) => traceRepo.moveInbox(tx, max));
+  }
+
+  /** The group committer (SQLite), for tests of what runs beside it. */
+  batcherForTests(): GroupCommitter {
+    if (!this.batcher) throw new Error('no group commit on this engine');
+    return this.batcher;
   }
 
   /** One attempt: a transaction of its own, or a place in the next group commit. */

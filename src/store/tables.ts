@@ -81,6 +81,8 @@ export interface TracesTable {
   user_id: string | null; user_name: string | null; user_domain_id: string | null; user_domain_name: string | null;
   request: string; response: string; code: string; api_version: string; message: string; request_id: string;
 }
+/** SQLite only (migration 0012): traces waiting to join `traces`, in commit order (`seq`). */
+export interface TraceInboxTable extends TracesTable { seq: Defaulted<number> }
 export interface ComputeQuotasTable { project_id: string; resource: string; hard_limit: number }
 
 export interface FixedIpsTable { project_id: string; network: string; ip: string; ip_offset: number | null; server_id: string | null }
@@ -119,6 +121,7 @@ export interface Database {
   servers: ServersTable;
   idempotency: IdempotencyTable;
   traces: TracesTable;
+  trace_inbox: TraceInboxTable;
   compute_quotas: ComputeQuotasTable;
   server_tags: ServerTagsTable;
   compute_jobs: ComputeJobsTable;

@@ -3,77 +3,120 @@ import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
 import { SqliteAdapter, sql } from 'kysely';
 import { statement } from './statement.js';
+import { TRACE_COLUMNS } from './trace-columns.js';
 
-/** Every column of a trace row, in the order of insertOne's slots. */
-const COLUMNS = [
-  'trace_id', 'time', 'record_time', 'project_id', 'domain_id', 'trace_name', 'trace_rating', 'trace_type',
-  'service_type', 'resource_type', 'resource_id', 'resource_name', 'source_ip', 'user_id', 'user_name',
-  'user_domain_id', 'user_domain_name', 'request', 'response', 'code', 'api_version', 'message', 'request_id',
-] as const satisfies readonly (keyof TracesTable)[];
+export { TRACE_COLUMNS };
+
+/** Where a trace is written: SQLite's inbox (migration 0012), PostgreSQL's traces. */
+type TraceTable = 'traces' | 'trace_inbox';
+
+const onSqlite = (ex: Executor) => ex.getExecutor().adapter instanceof SqliteAdapter;
+const writtenTo = (ex: Executor): TraceTable => (onSqlite(ex) ? 'trace_inbox' : 'traces');
 
 // Every traced change inserts one of these: a fixed column list (not insertStatement's per-call
-// look at the row's keys), compiled once.
-const insertOne = statement<never>((db, $) => db.insertInto('traces').values(Object.fromEntries(COLUMNS.map((c, i) => [c, $(i)])) as never));
+// look at the row's keys), compiled once per engine — and so per table.
+const insertOne = statement<never, TraceTable>((db, $, table) => db.insertInto(table).values(Object.fromEntries(TRACE_COLUMNS.map((c, i) => [c, $(i)])) as never), (t) => t);
 
-// Reading, best-effort writing and pruning of the traces table. Listing is a keyset walk of
-// (time, trace_id) downwards on the (project_id, time, trace_id) index.
+/** The moves of the SQLite inbox: its first `n` traces (commit order) join the indexed table. */
+const INBOX_CHUNK_END = statement<{ last: number | null; n: number }>((db, $) =>
+  db.selectFrom((eb) => eb.selectFrom('trace_inbox').select('seq').orderBy('seq').limit($(0)).as('c'))
+    .select((eb) => [eb.fn.max<number | null>('c.seq').as('last'), eb.fn.countAll<number>().as('n')]));
+const INBOX_MOVE = statement<never>((db, $) => db.insertInto('traces').columns([...TRACE_COLUMNS])
+  .expression(db.selectFrom('trace_inbox').select([...TRACE_COLUMNS]).where('seq', '<=', $(0)).orderBy('seq')));
+const INBOX_DROP = statement<never>((db, $) => db.deleteFrom('trace_inbox').where('seq', '<=', $(0)));
+
+// Reading, best-effort writing and pruning of the traces. Listing is a keyset walk of
+// (time, trace_id) downwards on the (project_id, time, trace_id) index; on SQLite, the few
+// traces still in the inbox are read beside it in the same statement.
 
 export const traceRepo = {
+  /** Whether traces are written to an inbox first (SQLite) and need moveInbox. */
+  hasInbox(ex: Executor): boolean {
+    return onSqlite(ex);
+  },
+
   async insert(ex: Executor, rows: readonly TracesTable[]): Promise<void> {
     // The usual one row (one resource) goes as a statement compiled once (statement.ts); a batch
     // of 100 DeHs leaves 100 rows, one statement per 50 keeps under SQLite's variable limit.
+    const table = writtenTo(ex);
     if (rows.length === 1) {
-      const row = rows[0];
-      await insertOne.affected(ex, COLUMNS.map((c) => row[c]));
+      await insertOne.affected(ex, valuesOf(rows[0]), table);
       return;
     }
-    for (let i = 0; i < rows.length; i += 50) await ex.insertInto('traces').values(rows.slice(i, i + 50)).execute();
+    for (let i = 0; i < rows.length; i += 50) await ex.insertInto(table).values(rows.slice(i, i + 50)).execute();
+  },
+
+  /**
+   * SQLite: moves the inbox's oldest `max` traces into the traces table (one transaction: the
+   * caller's). Returns how many moved; fewer than `max` means the inbox is now empty (as far as
+   * this transaction sees). PostgreSQL has no inbox: 0.
+   */
+  async moveInbox(ex: Executor, max: number): Promise<number> {
+    if (!onSqlite(ex)) return 0;
+    const end = await INBOX_CHUNK_END.first(ex, [max]);
+    if (!end || end.last === null) return 0;
+    await INBOX_MOVE.affected(ex, [end.last]);
+    await INBOX_DROP.affected(ex, [end.last]);
+    return Number(end.n);
   },
 
   /** The (time, trace_id) of a trace of `projectId` (any project when null), for a `next` marker. */
   async position(ex: Executor, projectId: string | null, traceId: string): Promise<{ time: number; traceId: string } | undefined> {
-    let q = ex.selectFrom('traces').select(['time', 'trace_id']).where('trace_id', '=', traceId);
-    if (projectId !== null) q = q.where('project_id', '=', projectId);
-    const r = await q.executeTakeFirst();
+    const find = (table: TraceTable) => {
+      let q = ex.selectFrom(table as 'traces').select(['time', 'trace_id']).where('trace_id', '=', traceId);
+      if (projectId !== null) q = q.where('project_id', '=', projectId);
+      return q;
+    };
+    const r = await (onSqlite(ex) ? find('traces').unionAll(find('trace_inbox')) : find('traces')).executeTakeFirst();
     return r && { time: Number(r.time), traceId: r.trace_id };
   },
 
   /** Up to `limit + 1` traces matching `f`, newest first (the extra one tells whether more follow). */
   async list(ex: Executor, f: TraceQuery): Promise<Trace[]> {
-    let q = ex.selectFrom('traces').selectAll();
-    if (f.projectId !== null) q = q.where('project_id', '=', f.projectId);
-    if (f.traceId !== undefined) {
-      // CTSDOC: trace_id overrides every other filter (the project still applies).
-      q = q.where('trace_id', '=', f.traceId);
-    } else {
-      // BETWEEN, not >= and <=: the same rows, but SQLite's planner (3.5x) then costs the
-      // window as it is and takes the resource or operation index when one applies; with two
-      // comparisons it walked (project_id, time, trace_id) for its order and read the whole
-      // window to find one host's traces (migration 0010; the store test checks the plans).
-      // A `next` marker lowers the window's upper bound to the marker's time, so the index seek
-      // starts there; as an OR beside the window it was a filter, and a page 3.5 days back in
-      // 1,000,000 traces walked every newer one first (0.6–5 s; now the same as page one).
-      const b = f.before;
-      const upper = b === undefined ? f.to : Math.min(f.to, b.traceId === null ? b.time - 1 : b.time);
-      q = q.where((eb) => eb.between('time', f.from, upper));
-      // Same time as the marker: only the ids below it (times are whole ms).
-      if (b && b.traceId !== null) q = q.where((eb) => eb.or([eb('time', '<', b.time), eb('trace_id', '<', b.traceId as string)]));
-      if (f.serviceType !== undefined) q = q.where('service_type', '=', f.serviceType);
-      if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
-      if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
-      if (f.resourceName !== undefined) q = q.where('resource_name', '=', f.resourceName);
-      if (f.traceName !== undefined) q = q.where('trace_name', '=', f.traceName);
-      if (f.traceRating !== undefined) q = q.where('trace_rating', '=', f.traceRating);
-      // Spelled as the partial index's own condition (migration 0011), a literal, so that the
-      // planner of either engine may take that index for warnings and incidents.
-      if (f.traceRating !== undefined && f.traceRating !== 'normal') q = q.where(sql.ref('trace_rating'), '<>', sql.lit('normal'));
-      if (f.user !== undefined) q = q.where('user_name', '=', f.user);
-    }
-    const page = q.orderBy('time', 'desc').orderBy('trace_id', 'desc').limit(f.limit + 1);
+    const filtered = (table: TraceTable) => {
+      let q = ex.selectFrom(table as 'traces').select([...TRACE_COLUMNS]);
+      if (f.projectId !== null) q = q.where('project_id', '=', f.projectId);
+      if (f.traceId !== undefined) {
+        // CTSDOC: trace_id overrides every other filter (the project still applies).
+        q = q.where('trace_id', '=', f.traceId);
+      } else {
+        // BETWEEN, not >= and <=: the same rows, but SQLite's planner (3.5x) then costs the
+        // window as it is and takes the resource or operation index when one applies; with two
+        // comparisons it walked (project_id, time, trace_id) for its order and read the whole
+        // window to find one host's traces (migration 0010; the store test checks the plans).
+        // A `next` marker lowers the window's upper bound to the marker's time, so the index seek
+        // starts there; as an OR beside the window it was a filter, and a page 3.5 days back in
+        // 1,000,000 traces walked every newer one first (0.6–5 s; now the same as page one).
+        const b = f.before;
+        const upper = b === undefined ? f.to : Math.min(f.to, b.traceId === null ? b.time - 1 : b.time);
+        q = q.where((eb) => eb.between('time', f.from, upper));
+        // Same time as the marker: only the ids below it (times are whole ms).
+        if (b && b.traceId !== null) q = q.where((eb) => eb.or([eb('time', '<', b.time), eb('trace_id', '<', b.traceId as string)]));
+        if (f.serviceType !== undefined) q = q.where('service_type', '=', f.serviceType);
+        if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
+        if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
+        if (f.resourceName !== undefined) q = q.where('resource_name', '=', f.resourceName);
+        if (f.traceName !== undefined) q = q.where('trace_name', '=', f.traceName);
+        if (f.traceRating !== undefined) q = q.where('trace_rating', '=', f.traceRating);
+        // Spelled as the partial index's own condition (migration 0011), a literal, so that the
+        // planner of either engine may take that index for warnings and incidents.
+        if (f.traceRating !== undefined && f.traceRating !== 'normal') q = q.where(sql.ref('trace_rating'), '<>', sql.lit('normal'));
+        if (f.user !== undefined) q = q.where('user_name', '=', f.user);
+      }
+      return q;
+    };
+    const newestFirst = <Q extends { orderBy: (c: 'time' | 'trace_id', d: 'desc') => Q }>(q: Q) => q.orderBy('time', 'desc').orderBy('trace_id', 'desc');
+    const indexed = newestFirst(filtered('traces')).limit(f.limit + 1);
+    // SQLite: the indexed page (its own ORDER BY … LIMIT, walking the index) and whatever of the
+    // inbox matches, ordered together. The inbox holds the last moments' traces, a few
+    // hundred: read whole.
+    const page = onSqlite(ex)
+      ? newestFirst(ex.selectFrom(indexed.as('i')).select([...TRACE_COLUMNS]).unionAll(filtered('trace_inbox'))).limit(f.limit + 1)
+      : indexed;
     // The page as ONE JSON value (an array of arrays, newest first) instead of 101 rows of 23
     // columns: both drivers build a JS object per row, field by field. On SQLite that and
     // reading the rows was ~1.7 ms of a 2.5 ms listing; the JSON text and its parse ~0.6 ms.
-    const columns = sql.join(COLUMNS.map((c) => sql.ref(`t.${c}`)));
+    const columns = sql.join(TRACE_COLUMNS.map((c) => sql.ref(`t.${c}`)));
     const aggregate = ex.getExecutor().adapter instanceof SqliteAdapter
       ? sql<string | null>`json_group_array(json_array(${columns}) order by t.time desc, t.trace_id desc)`
       : sql<string | null>`json_agg(json_build_array(${columns}) order by t.time desc, t.trace_id desc)`;
@@ -91,13 +134,25 @@ export const traceRepo = {
     return Number(r.numDeletedRows);
   },
 
+  /** Every stored trace, the inbox's included. */
   async count(ex: Executor): Promise<number> {
-    const r = await ex.selectFrom('traces').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+    // One statement, one snapshot: a move committed between two counts would be counted twice or not at all.
+    const inTable = ex.selectFrom('traces').select((eb) => eb.fn.countAll<number | string>().as('n'));
+    const r = await (onSqlite(ex) ? inTable.unionAll(ex.selectFrom('trace_inbox').select((eb) => eb.fn.countAll<number | string>().as('n'))) : inTable).execute();
+    return r.reduce((a, x) => a + Number(x.n), 0);
   },
 };
 
-/** A row as json_array() lists it, in COLUMNS order. */
+/** A row's values in TRACE_COLUMNS order, spelled out (a map over the names was a visible cost). */
+function valuesOf(r: TracesTable): unknown[] {
+  return [
+    r.trace_id, r.time, r.record_time, r.project_id, r.domain_id, r.trace_name, r.trace_rating, r.trace_type,
+    r.service_type, r.resource_type, r.resource_id, r.resource_name, r.source_ip, r.user_id, r.user_name,
+    r.user_domain_id, r.user_domain_name, r.request, r.response, r.code, r.api_version, r.message, r.request_id,
+  ];
+}
+
+/** A row as json_array() lists it, in TRACE_COLUMNS order. */
 function arrayToTrace(a: unknown[]): Trace {
   return {
     traceId: a[0] as string, projectId: a[3] as string | null, domainId: a[4] as string | null, traceName: a[5] as string,

@@ -5,6 +5,7 @@ import { ROUTE_POLICY } from '../../src/http/route-policy.js';
 import { DIALECTS } from '../support/dialects.js';
 import { allocate, buildTestApp, type TestApp, type TestProject } from '../support/app.js';
 import { ecs, nova, serverBody, serverOn } from '../support/compute.js';
+import { storedTraces } from '../support/traces.js';
 
 // Every state-changing route of the route table leaves exactly one trace per resource it
 // changed, committed with the change: its name and service from the table, code = the
@@ -27,7 +28,7 @@ const ecsBody = (hints: Record<string, string>) => ({
 async function tracesOf(t: TestApp, r: Res): Promise<any[]> {
   await t.services.traces.flush();
   const id = r.headers['x-request-id'] as string;
-  return t.services.store.db.selectFrom('traces').selectAll().where('request_id', '=', id).execute();
+  return storedTraces(t.services.store.db).selectAll().where('request_id', '=', id).execute();
 }
 
 function resolvedName(key: string, r: { body: unknown; params: unknown }): string {

@@ -5,6 +5,7 @@ import { REDACTED, scrubSecrets } from '../../src/domain/trace.js';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_PASSWORD, buildTestApp, type TestApp } from '../support/app.js';
 import { nova, serverBody } from '../support/compute.js';
+import { storedTraces } from '../support/traces.js';
 
 // No secret in any trace: after token issue (password and token methods, failed logins), user
 // create, password change, and a server created with an admin password and user data, every
@@ -57,7 +58,7 @@ for (const dialect of DIALECTS) {
       if (s2.json().server.adminPass) secrets.push(s2.json().server.adminPass);
 
       await t.services.traces.flush();
-      const rows = (await sql<Record<string, unknown>>`select * from traces`.execute(t.services.store.db)).rows;
+      const rows = await storedTraces(t.services.store.db).selectAll().execute() as Record<string, unknown>[];
       assert.ok(rows.length >= 10, `${rows.length} traces`);
       const text = rows.map((r) => JSON.stringify(r)).join('\n');
       assert.deepEqual(secrets.filter((x) => x && text.includes(x)), []);

@@ -4,6 +4,7 @@ import { openDb } from '../../src/store/dialects.js';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_PASSWORD, http, login, newTenant, startCluster, type Cluster } from './cluster.js';
 import { checkInvariants } from './invariants.js';
+import { storedTraces } from '../support/traces.js';
 
 // kill -9 of the process that is in the middle of an automatic recovery (its transaction
 // open, some ECSs already moved inside it), then: the job completes exactly once (one new
@@ -26,7 +27,7 @@ async function jobRow(dbUrl: string, hostId: string) {
 async function auditOf(dbUrl: string, jobId: string) {
   const { db } = openDb({ url: dbUrl, poolSize: 1 });
   try {
-    return (await db.selectFrom('traces').select('trace_name').where('request_id', '=', `recovery-${jobId}`).execute()).map((r) => r.trace_name);
+    return (await storedTraces(db).select('trace_name').where('request_id', '=', `recovery-${jobId}`).execute()).map((r) => r.trace_name);
   } finally {
     await db.destroy();
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openDb } from '../../src/store/dialects.js';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_PASSWORD, http, login, newTenant, startCluster, swarm, type Cluster } from './cluster.js';
+import { storedTraces } from '../support/traces.js';
 
 // kill -9 of a server process in the middle of a write load (allocate, release, ECS create and
 // delete), then restart; then COUNT, both ways, for every kind of change: every committed
@@ -17,7 +18,7 @@ async function committed(dbUrl: string, projectId: string): Promise<{ changes: S
   try {
     const hosts = await db.selectFrom('hosts').select(['id', 'state']).where('project_id', '=', projectId).execute();
     const servers = await db.selectFrom('servers').select(['id', 'deleted_at']).where('project_id', '=', projectId).execute();
-    const traces = await db.selectFrom('traces').select(['trace_name', 'resource_id'])
+    const traces = await storedTraces(db).select(['trace_name', 'resource_id'])
       .where('project_id', '=', projectId).where('trace_rating', '=', 'normal').execute();
     const of = (name: string) => traces.filter((t) => t.trace_name === name).map((t) => t.resource_id as string).sort();
     return {

@@ -18,6 +18,7 @@ import { Store, type Executor } from '../../src/store/store.js';
 import { traceResource } from '../../src/store/trace-scope.js';
 import type { WriteContext } from '../../src/store/write-context.js';
 import { PG_URL, freshTarget } from '../support/dialects.js';
+import { STORED_TRACES_SQL } from '../support/traces.js';
 
 // Group commit on SQLite (src/store/group-commit.ts): writes queued together share one
 // transaction and one commit, and each still behaves as if alone — its own async context
@@ -105,7 +106,7 @@ describe('group commit [sqlite]', () => {
       const rows = f.peer.prepare(`select id, owner from gc_rows where id like 'ctx-%'`).all() as { id: string; owner: string }[];
       assert.equal(rows.length, N);
       for (const r of rows) assert.equal(r.owner, `req-${r.id.slice(4)}`);
-      const tr = f.peer.prepare('select resource_id, resource_name, user_id, user_name, project_id, request_id, code, response from traces').all() as Record<string, string>[];
+      const tr = f.peer.prepare(`select resource_id, resource_name, user_id, user_name, project_id, request_id, code, response from ${STORED_TRACES_SQL}`).all() as Record<string, string>[];
       assert.equal(tr.length, N);
       for (const t of tr) {
         const i = t.resource_id.slice(4);
@@ -123,6 +124,77 @@ describe('group commit [sqlite]', () => {
         () => f.store.write(async (tx) => { await insertRow(tx, 'ctx-replayed'); return { i: -1, seen: '' }; }, w), (r) => ({ status: 202, body: r }), w);
       assert.deepEqual(replay, { status: 202, body: { i: 7, seen: 'req-7' } });
       assert.deepEqual(committedIds(f, 'ctx-replayed'), []);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test('an exclusive job runs with no transaction of the store open, and the writes queued behind it wait for it', async () => {
+    const f = await fixture();
+    try {
+      // Another read-write connection to the file, failing at once if the store held the lock.
+      const other = new BetterSqlite3(join(f.dir, 'opendeh.db'));
+      other.pragma('busy_timeout = 0');
+      try {
+        const order: string[] = [];
+        const before = f.store.write(async (tx) => { await insertRow(tx, 'ex-before'); order.push('before'); });
+        const job = f.store.batcherForTests().runExclusive(async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          other.prepare(`insert into gc_rows (id, owner) values ('ex-other', 'elsewhere')`).run();
+          order.push('job');
+          return 'done';
+        });
+        const after = f.store.write(async (tx) => { await insertRow(tx, 'ex-after'); order.push('after'); });
+        assert.deepEqual(await Promise.all([before, job, after]), [undefined, 'done', undefined]);
+        assert.deepEqual(order, ['before', 'job', 'after']);
+        assert.deepEqual(committedIds(f, 'ex-'), ['ex-after', 'ex-before', 'ex-other']);
+        // A failing job fails alone; the writes behind it go on.
+        const failing = f.store.batcherForTests().runExclusive(async () => { throw new Error('job failed'); });
+        const next = f.store.write((tx) => insertRow(tx, 'ex-next'));
+        await assert.rejects(failing, /job failed/);
+        await next;
+        assert.deepEqual(committedIds(f, 'ex-next'), ['ex-next']);
+      } finally {
+        other.close();
+      }
+    } finally {
+      await f.close();
+    }
+  });
+
+  test('the trace inbox of a file is moved by the background thread, between the store\'s transactions', async () => {
+    const f = await fixture();
+    try {
+      const bg = f.store.caps.background;
+      assert.ok(bg, 'a SQLite file has its background thread');
+      let asked = 0;
+      let movedThere = 0;
+      const move = bg.moveTraces.bind(bg);
+      (bg as { moveTraces: typeof move }).moveTraces = async (max) => { asked++; const n = await move(max); movedThere += n; return n; };
+      const traces = new TraceService(f.store, () => new Date(), { enabled: true, retentionSeconds: 3600, moveBatch: 10 });
+      const N = 25;
+      await Promise.all(Array.from({ length: N }, (_, i) => {
+        const w: WriteContext = { trace: traces.begin(callOf(i)) };
+        return f.store.write(async (tx) => { await insertRow(tx, `mv-${i}`); traceResource(w, `res-${i}`, null); }, w);
+      }));
+      const count = (table: string) => (f.peer.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      assert.equal(count('trace_inbox'), N);
+      // Writes made while the moves run are not lost and not moved twice.
+      const during = Array.from({ length: 5 }, (_, i) => {
+        const w: WriteContext = { trace: traces.begin(callOf(100 + i)) };
+        return f.store.write(async (tx) => { traceResource(w, `res-${100 + i}`, null); await insertRow(tx, `mv-during-${i}`); }, w);
+      });
+      const moved = await traces.settle();
+      await Promise.all(during);
+      assert.ok(asked >= 3, `${asked} moves of at most 10`);
+      assert.equal(movedThere, moved, 'every trace moved was moved by the background thread');
+      assert.equal(f.store.stats.traceMoveFallbacks, 0);
+      assert.equal(moved + count('trace_inbox'), N + 5);
+      assert.equal(count('traces') + count('trace_inbox'), N + 5);
+      await traces.settle();
+      assert.equal(count('trace_inbox'), 0);
+      assert.deepEqual((f.peer.prepare('select resource_id from traces order by trace_id').all() as { resource_id: string }[]).map((r) => r.resource_id).sort(),
+        [...Array.from({ length: N }, (_, i) => `res-${i}`), ...Array.from({ length: 5 }, (_, i) => `res-${100 + i}`)].sort());
     } finally {
       await f.close();
     }

@@ -7,7 +7,7 @@ import type { TestApp } from './app.js';
 // and audit entries — and bookkeeping that is not state (tokens, idempotency records,
 // migration tables).
 
-const NOT_STATE = new Set(['audit', 'traces', 'tokens', 'idempotency', 'kysely_migration', 'kysely_migration_lock']);
+const NOT_STATE = new Set(['audit', 'traces', 'trace_inbox', 'tokens', 'idempotency', 'kysely_migration', 'kysely_migration_lock']);
 
 export async function stateDigest(t: TestApp): Promise<string> {
   const db = t.services.store.db;
