@@ -85,7 +85,9 @@ export function openDb(target: DbTarget): OpenedDb {
   let background: SqliteBackground | null = null;
   if (onDisk) {
     file.pragma('wal_autocheckpoint = 0');
-    background = startBackground(target.url);
+    // Should the thread be lost, this connection checkpoints again as SQLite does by default
+    // (in the commit that crosses 1,000 pages): a slower tail, never a WAL without bound.
+    background = startBackground(target.url, () => { if (file.open) file.pragma('wal_autocheckpoint = 1000'); });
   }
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, background) }) }),

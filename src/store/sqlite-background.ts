@@ -32,16 +32,24 @@ export interface SqliteBackground {
   /** Moves up to `max` traces, oldest first, from the inbox into `traces` in one transaction; how many moved. */
   moveTraces(max: number): Promise<number>;
   stop(): Promise<void>;
+  /** Ends the thread as a crash would (tests of what the serving connection then does). */
+  terminateForTests(): Promise<void>;
 }
 
-/** Starts the background thread for a SQLite file (in WAL mode); `stop` ends it and closes its connection. */
-export function startBackground(file: string): SqliteBackground {
+/**
+ * Starts the background thread for a SQLite file (in WAL mode); `stop` ends it and closes its
+ * connection. `onLost` is called once if the thread ends without being stopped (an error, an
+ * exit): its checkpoints end with it, and the serving connection must take them over.
+ */
+export function startBackground(file: string, onLost: () => void = () => {}): SqliteBackground {
   const w = new Worker(new URL(import.meta.url), { workerData: { file } satisfies Start });
   w.unref();
   const pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   let next = 0;
   let dead: Error | null = null;
+  let stopping = false;
   const failAll = (e: Error) => {
+    if (!dead && !stopping) onLost();
     dead = e;
     for (const p of pending.values()) p.reject(e);
     pending.clear();
@@ -70,7 +78,12 @@ export function startBackground(file: string): SqliteBackground {
         w.postMessage({ id, moveTraces: max } satisfies Request);
       });
     },
+    async terminateForTests() {
+      await w.terminate();
+      await exited;
+    },
     async stop() {
+      stopping = true;
       w.postMessage('stop' satisfies Request);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
       await w.terminate();

@@ -200,6 +200,25 @@ describe('group commit [sqlite]', () => {
     }
   });
 
+  test('a lost background thread: the serving connection checkpoints again and makes the trace moves itself', async () => {
+    const f = await fixture();
+    try {
+      const autocheckpoint = async () => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(f.db)).rows[0] as object)[0]);
+      assert.equal(await autocheckpoint(), 0, 'checkpoints are the thread\'s');
+      await f.store.caps.background!.terminateForTests();
+      assert.equal(await autocheckpoint(), 1000, 'SQLite\'s own checkpoints are back');
+      const traces = new TraceService(f.store, () => new Date(), { enabled: true, retentionSeconds: 3600 });
+      const w: WriteContext = { trace: traces.begin(callOf(1)) };
+      await f.store.write(async (tx) => { await insertRow(tx, 'lost-1'); traceResource(w, 'res-lost', null); }, w);
+      assert.equal(await traces.settle(), 1);
+      assert.equal(f.store.stats.traceMoveFallbacks, 1);
+      assert.equal((f.peer.prepare('select count(*) as n from trace_inbox').get() as { n: number }).n, 0);
+      assert.equal((f.peer.prepare(`select count(*) as n from traces where resource_id = 'res-lost'`).get() as { n: number }).n, 1);
+    } finally {
+      await f.close();
+    }
+  });
+
   test('a write failing in the middle of a batch changes nothing; the others of the batch commit', async () => {
     const f = await fixture();
     try {
