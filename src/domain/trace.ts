@@ -95,7 +95,7 @@ export function traceBody(body: unknown): string {
     // as it is, escaping only quotes, backslashes and control characters — hence the backslash
     // test) had nothing to scrub, and the walk is skipped.
     text = JSON.stringify(body) ?? '';
-    if (text.includes('\\') || SECRET_KEY.test(text)) text = JSON.stringify(scrubSecrets(body)) ?? '';
+    if (mayHoldSecret(text)) text = JSON.stringify(scrubSecrets(body)) ?? '';
   } catch {
     return '';
   }
@@ -110,8 +110,16 @@ export function traceBody(body: unknown): string {
  * traceBody. The answer never holds more than traceBody's would.
  */
 export function traceRequestBody(body: unknown, text: string | undefined): string {
-  if (text === undefined || text.includes('\\') || SECRET_KEY.test(text)) return traceBody(body);
+  if (text === undefined || mayHoldSecret(text)) return traceBody(body);
   return clip(text, TRACE_BODY_MAX);
+}
+
+/**
+ * Whether scrubbing the JSON `text` could change it: a secret-like name anywhere in it (keys or
+ * values), or any escape (behind which a key name could hide from that test).
+ */
+function mayHoldSecret(text: string): boolean {
+  return text.includes('\\') || SECRET_KEY.test(text);
 }
 
 /** Cuts `s` to `max` characters, marking the cut. */

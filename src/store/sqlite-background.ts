@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { TRACE_COLUMNS } from './trace-columns.js';
+import { INBOX_MOVE } from './trace-sql.js';
 
 // The SQLite file's background thread: work that must not run on the request path, on its own
 // connection to the same file.
@@ -107,13 +107,12 @@ function runWorker(): void {
       // SQLITE_BUSY or a closing database: try again next tick.
     }
   }, INTERVAL_MS);
-  const cols = TRACE_COLUMNS.join(', ');
   let move: ((max: number) => number) | null = null;
   const moveFn = () => {
     // Prepared on first use: the inbox table exists only once the server has migrated.
-    const end = db.prepare('select max(seq) as last, count(*) as n from (select seq from trace_inbox order by seq limit ?)');
-    const copy = db.prepare(`insert into traces (${cols}) select ${cols} from trace_inbox where seq <= ? order by seq`);
-    const drop = db.prepare('delete from trace_inbox where seq <= ?');
+    const end = db.prepare(INBOX_MOVE.chunkEnd);
+    const copy = db.prepare(INBOX_MOVE.copy);
+    const drop = db.prepare(INBOX_MOVE.drop);
     const tx = db.transaction((max: number) => {
       const e = end.get(max) as { last: number | null; n: number };
       if (e.last === null) return 0;

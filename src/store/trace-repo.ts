@@ -1,9 +1,9 @@
 import type { Trace, TraceQuery, TraceRating } from '../domain/trace.js';
 import type { Executor } from './store.js';
 import type { TracesTable } from './tables.js';
-import { SqliteAdapter, sql } from 'kysely';
+import { CompiledQuery, SqliteAdapter, sql } from 'kysely';
 import { statement } from './statement.js';
-import { TRACE_COLUMNS } from './trace-columns.js';
+import { INBOX_MOVE, TRACE_COLUMNS } from './trace-sql.js';
 
 export { TRACE_COLUMNS };
 
@@ -16,14 +16,6 @@ const writtenTo = (ex: Executor): TraceTable => (onSqlite(ex) ? 'trace_inbox' : 
 // Every traced change inserts one of these: a fixed column list (not insertStatement's per-call
 // look at the row's keys), compiled once per engine — and so per table.
 const insertOne = statement<never, TraceTable>((db, $, table) => db.insertInto(table).values(Object.fromEntries(TRACE_COLUMNS.map((c, i) => [c, $(i)])) as never), (t) => t);
-
-/** The moves of the SQLite inbox: its first `n` traces (commit order) join the indexed table. */
-const INBOX_CHUNK_END = statement<{ last: number | null; n: number }>((db, $) =>
-  db.selectFrom((eb) => eb.selectFrom('trace_inbox').select('seq').orderBy('seq').limit($(0)).as('c'))
-    .select((eb) => [eb.fn.max<number | null>('c.seq').as('last'), eb.fn.countAll<number>().as('n')]));
-const INBOX_MOVE = statement<never>((db, $) => db.insertInto('traces').columns([...TRACE_COLUMNS])
-  .expression(db.selectFrom('trace_inbox').select([...TRACE_COLUMNS]).where('seq', '<=', $(0)).orderBy('seq')));
-const INBOX_DROP = statement<never>((db, $) => db.deleteFrom('trace_inbox').where('seq', '<=', $(0)));
 
 // Reading, best-effort writing and pruning of the traces. Listing is a keyset walk of
 // (time, trace_id) downwards on the (project_id, time, trace_id) index; on SQLite, the few
@@ -53,10 +45,10 @@ export const traceRepo = {
    */
   async moveInbox(ex: Executor, max: number): Promise<number> {
     if (!onSqlite(ex)) return 0;
-    const end = await INBOX_CHUNK_END.first(ex, [max]);
+    const [end] = (await ex.executeQuery<{ last: number | null; n: number }>(CompiledQuery.raw(INBOX_MOVE.chunkEnd, [max]))).rows;
     if (!end || end.last === null) return 0;
-    await INBOX_MOVE.affected(ex, [end.last]);
-    await INBOX_DROP.affected(ex, [end.last]);
+    await ex.executeQuery(CompiledQuery.raw(INBOX_MOVE.copy, [end.last]));
+    await ex.executeQuery(CompiledQuery.raw(INBOX_MOVE.drop, [end.last]));
     return Number(end.n);
   },
 
@@ -117,7 +109,7 @@ export const traceRepo = {
     // columns: both drivers build a JS object per row, field by field. On SQLite that and
     // reading the rows was ~1.7 ms of a 2.5 ms listing; the JSON text and its parse ~0.6 ms.
     const columns = sql.join(TRACE_COLUMNS.map((c) => sql.ref(`t.${c}`)));
-    const aggregate = ex.getExecutor().adapter instanceof SqliteAdapter
+    const aggregate = onSqlite(ex)
       ? sql<string | null>`json_group_array(json_array(${columns}) order by t.time desc, t.trace_id desc)`
       : sql<string | null>`json_agg(json_build_array(${columns}) order by t.time desc, t.trace_id desc)`;
     const { j } = await ex.selectFrom(page.as('t')).select(aggregate.as('j')).executeTakeFirstOrThrow();
