@@ -41,3 +41,22 @@ export function mergeTags(existing: readonly Tag[], add: readonly Tag[]): Tag[] 
   if (m.size > MAX_TAGS) throw new BadRequest(`a DeH can have at most ${MAX_TAGS} tags (this request would make ${m.size})`, ErrorCodes.TooManyTags);
   return [...m].map(([key, value]) => ({ key, value }));
 }
+
+/**
+ * Strings in Unicode code point order — the order of their UTF-8 bytes, SQLite's BINARY
+ * collation. JavaScript's `<` compares UTF-16 units, which puts characters beyond U+FFFF
+ * (surrogate pairs, units 0xD800–0xDFFF) before U+E000–U+FFFF; the units are shifted so they
+ * come after.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+    if (y >= 0xd800) y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    return x - y;
+  }
+  return a.length - b.length;
+}

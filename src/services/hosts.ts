@@ -193,11 +193,10 @@ export class HostsService {
 
   /** @raises NotFound */
   async get(caller: Caller, id: string): Promise<HostDetail> {
-    return this.store.read(async (ex) => {
-      const host = await this.mustGet(ex, caller, id, true);
-      const [instanceUuids, tags] = await Promise.all([hostRepo.instanceUuids(ex, id), hostRepo.tags(ex, id)]);
-      return { host, instanceUuids, tags };
-    });
+    const scope = caller.isAdmin ? null : caller.projectId;
+    const d = UUID_RE.test(id) ? await this.store.read((ex) => hostRepo.detail(ex, scope, id)) : undefined;
+    if (!d || d.host.state === 'released') throw new NotFound(`DeH ${id} could not be found`);
+    return d;
   }
 
   /**

@@ -1,7 +1,8 @@
 import { BadRequest, ErrorCodes } from '../domain/errors.js';
-import type { Tag } from '../domain/tag.js';
 import { hostRepo } from '../store/host-repo.js';
-import type { Store } from '../store/store.js';
+import type { Store, TagPage } from '../store/store.js';
+
+export type { TagPage };
 import { tagQueryRepo, type TagCondition } from '../store/tag-query-repo.js';
 import type { Caller } from './hosts.js';
 
@@ -20,7 +21,8 @@ export interface TagQueryRequest {
 
 export interface TagQueryResult {
   readonly totalCount: number;
-  readonly resources?: { id: string; name: string; tags: Tag[] }[];
+  /** The page; the same object for every request it was kept for (so its rendering can be kept with it). */
+  readonly resources?: TagPage;
 }
 
 export const MAX_TAG_QUERY_LIMIT = 1000;
@@ -40,8 +42,9 @@ export async function queryHostsByTags(store: Store, caller: Caller, req: TagQue
     notTagsAny: req.notTagsAny ?? [], nameContains,
   };
   return store.read(async (ex) => {
-    // The total is kept per project generation (count-cache.ts): a repeated query costs one
-    // primary-key read instead of a count over every tagged host of the project.
+    // The total and the page are kept per project generation (generation-cache.ts): a repeated
+    // query costs one primary-key read instead of a count over every tagged host of the
+    // project and a walk of its hosts in id order.
     const key = `tags\n${q.projectId}\n${JSON.stringify([q.tags, q.tagsAny, q.notTags, q.notTagsAny, q.nameContains])}`;
     const generation = await hostRepo.listGeneration(ex, q.projectId);
     let totalCount = store.counts.get(key, generation);
@@ -50,8 +53,12 @@ export async function queryHostsByTags(store: Store, caller: Caller, req: TagQue
       store.counts.set(key, generation, totalCount);
     }
     if (req.action === 'count') return { totalCount };
-    const page = await tagQueryRepo.page(ex, q, offset, limit);
-    const tags = await hostRepo.tagsOf(ex, page.map((p) => p.id));
-    return { totalCount, resources: page.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) };
+    const pageKey = `${key}\n${offset}\n${limit}`;
+    let resources = store.tagPages.get(pageKey, generation);
+    if (resources === undefined) {
+      resources = await tagQueryRepo.page(ex, q, offset, limit);
+      store.tagPages.set(pageKey, generation, resources);
+    }
+    return { totalCount, resources };
   });
 }

@@ -3,7 +3,8 @@ import type { Database } from './tables.js';
 import type { Capabilities } from './dialects.js';
 import { classifyDbError } from './db-errors.js';
 import { ConcurrentUpdate } from '../domain/errors.js';
-import { CountCache } from './count-cache.js';
+import { GenerationCache } from './generation-cache.js';
+import type { Tag } from '../domain/tag.js';
 import { claimToken, recordResponse } from './idempotency.js';
 import { insertTraces, pendingTrace } from './trace-scope.js';
 import { traceRepo } from './trace-repo.js';
@@ -26,13 +27,22 @@ export interface StoreStats {
   traceMoveFallbacks: number;
 }
 
+/** One page of a tag query: what the answer lists. */
+export type TagPage = readonly { readonly id: string; readonly name: string; readonly tags: readonly Tag[] }[];
+export const TAG_PAGE_CACHE_RESOURCES = 20_000;
+
 /** At most this many writes share a commit, and none is added once a batch has run this long. */
 export const GROUP_COMMIT: GroupCommitOptions = { maxWrites: 64, maxBatchMs: 2 };
 
 export class Store {
   readonly stats: StoreStats = { retries: 0, exhausted: 0, groupCommit: newGroupCommitStats(), traceMoveFallbacks: 0 };
-  /** List and tag-query totals of this database, valid per project generation (count-cache.ts). */
-  readonly counts = new CountCache();
+  /** List and tag-query totals of this database, valid per project generation (generation-cache.ts). */
+  readonly counts = new GenerationCache<number>(4096);
+  /**
+   * Pages of "query DeHs by tag", valid per project generation like the totals; bounded by the
+   * number of resources they hold (~0.5 KB each with their rendering: ~10 MB at most).
+   */
+  readonly tagPages = new GenerationCache<TagPage>(TAG_PAGE_CACHE_RESOURCES, (p) => p.length);
   /** SQLite only; PostgreSQL runs each write in a transaction of its own (it groups commits itself). */
   private readonly batcher: GroupCommitter | null;
 

@@ -1,4 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Tag } from '../domain/tag.js';
+import { parsedTags, tagsJsonOf } from './host-repo.js';
 import type { Executor } from './store.js';
 import type { Database } from './tables.js';
 
@@ -54,7 +56,10 @@ export const tagQueryRepo = {
     const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, q, 'set')).executeTakeFirstOrThrow();
     return Number(r.n);
   },
-  async page(ex: Executor, q: TagQuery, offset: number, limit: number): Promise<{ id: string; name: string }[]> {
-    return ex.selectFrom('hosts').select(['id', 'name']).where((eb) => where(eb, q, 'probe')).orderBy('id').limit(limit).offset(offset).execute();
+  /** A page of the matches in id order, each with its tags (in the same statement: sql-json.ts). */
+  async page(ex: Executor, q: TagQuery, offset: number, limit: number): Promise<{ id: string; name: string; tags: Tag[] }[]> {
+    const rows = await ex.selectFrom('hosts').select(['id', 'name', tagsJsonOf(ex, sql.ref('hosts.id')).as('tags')])
+      .where((eb) => where(eb, q, 'probe')).orderBy('id').limit(limit).offset(offset).execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, tags: parsedTags(ex, r.tags) }));
   },
 };

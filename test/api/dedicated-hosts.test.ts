@@ -431,6 +431,33 @@ for (const dialect of DIALECTS) {
       expectDehError(await t.deh(p, 'DELETE', `/dedicated-hosts/${id}`), 409, 'DEH.0409');
       assert.equal((await t.deh(p, 'GET', `/dedicated-hosts/${id}`)).statusCode, 200);
     });
+
+    test('show: tags in key order, the same as GET …/tags (on SQLite code point order); instance_uuids ascending, a deleted ECS gone', async () => {
+      const p = await t.newProject();
+      const [id] = await allocate(t, p);
+      const keys = ['zeta', 'Alpha', 'émile', '🔑', '\uE000key', 'beta', 'a', 'B'];
+      const tags = keys.map((key, i) => ({ key, value: `v${i}` }));
+      assert.equal((await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action: 'create', tags })).statusCode, 204);
+      const shown = json(await t.deh(p, 'GET', `/dedicated-hosts/${id}`)).dedicated_host;
+      const listed = json(await t.deh(p, 'GET', `/dedicated-host-tags/${id}/tags`)).tags;
+      assert.deepEqual(shown.tags, listed);
+      assert.deepEqual(new Set(shown.tags.map((x: { key: string }) => x.key)), new Set(keys));
+      if (dialect === 'sqlite') {
+        assert.deepEqual(shown.tags.map((x: { key: string }) => x.key), [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      }
+      const servers: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await createServerOn(t, p, id);
+        assert.equal(r?.statusCode, 202, r?.body);
+        servers.push(json(r!).server.id);
+      }
+      assert.deepEqual(json(await t.deh(p, 'GET', `/dedicated-hosts/${id}`)).dedicated_host.instance_uuids, [...servers].sort());
+      const gone = servers[2];
+      assert.equal((await t.call('DELETE', `/compute/v2.1/${p.projectId}/servers/${gone}`, { token: p.token })).statusCode, 204);
+      const after = json(await t.deh(p, 'GET', `/dedicated-hosts/${id}`)).dedicated_host;
+      assert.deepEqual(after.instance_uuids, servers.filter((s) => s !== gone).sort());
+      assert.equal(after.instance_total, 4);
+    });
   });
 }
 

@@ -85,7 +85,7 @@ for (const dialect of DIALECTS) {
       const all = [web1, web2, db1, bare].sort();
       for (const [limit, offset] of [[2, 0], ['2', '0']] as const) {
         const seen: string[] = [];
-        for (let off = Number(offset); ; off += 2) {
+        for (let off = Number(offset); off <= 10; off += 2) { // bounded: a page that never empties fails, not hangs
           const r = await query(p, { action: 'filter', limit, offset: typeof offset === 'string' ? String(off) : off });
           assert.equal(r.total_count, 4, 'total_count counts every match');
           if (r.resources.length === 0) break;
@@ -133,6 +133,39 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.deh(p, 'PUT', `/dedicated-hosts/${web2}`, { dedicated_host: { name: 'renamed' } })).statusCode, 204);
       assert.equal(await listTotal('&name=web-2'), 0, 'a host renamed');
       assert.equal(await listTotal('&name=renamed'), 1);
+    });
+
+    test('pages too follow every change (kept per project generation): tags, names, allocation, release', async () => {
+      const { p, web1, web2, db1, bare } = await fixture();
+      const prod = { action: 'filter', tags: [{ key: 'env', values: ['prod'] }] };
+      const page = async (body: Record<string, unknown> = prod) => {
+        const first = await query(p, body);
+        assert.deepEqual(await query(p, body), first, 'asked again: the same answer (now the kept one)');
+        return first.resources.map((r: { resource_id: string; resource_name: string; tags: { key: string; value: string }[] }) =>
+          `${r.resource_name}:${r.tags.map((x) => `${x.key}=${x.value}`).join(',')}`).sort();
+      };
+      assert.deepEqual(await page(), ['db-1:env=prod,tier=db', 'web-1:env=prod,tier=web']);
+      const tagAction = async (id: string, action: string, tags: { key: string; value: string }[]) =>
+        assert.equal((await t.deh(p, 'POST', `/dedicated-host-tags/${id}/tags/action`, { action, tags })).statusCode, 204);
+      await tagAction(bare, 'create', [{ key: 'env', value: 'prod' }]);
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-1:env=prod,tier=db', 'web-1:env=prod,tier=web'], 'a tag added');
+      await tagAction(db1, 'create', [{ key: 'owner', value: 'ops' }]);
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-1:env=prod,owner=ops,tier=db', 'web-1:env=prod,tier=web'], 'another tag of a listed host');
+      await tagAction(web1, 'delete', [{ key: 'env', value: 'prod' }]);
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-1:env=prod,owner=ops,tier=db'], 'a tag removed');
+      assert.equal((await t.deh(p, 'PUT', `/dedicated-hosts/${db1}`, { dedicated_host: { name: 'db-one' } })).statusCode, 204);
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-one:env=prod,owner=ops,tier=db'], 'a host renamed');
+      const [late] = await allocate(t, p, { name: 'late', tags: [{ key: 'env', value: 'prod' }] });
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-one:env=prod,owner=ops,tier=db', 'late:env=prod'], 'a host allocated');
+      assert.equal((await t.deh(p, 'DELETE', `/dedicated-hosts/${late}`)).statusCode, 204);
+      assert.deepEqual(await page(), ['bare:env=prod', 'db-one:env=prod,owner=ops,tier=db'], 'a host released');
+      // Pages of one query differ by offset and limit, each kept apart.
+      const ids = [web1, web2, db1, bare].sort();
+      for (let off = 0; off < 4; off++) {
+        const r = await query(p, { action: 'filter', limit: 1, offset: off });
+        assert.deepEqual(r.resources.map((x: { resource_id: string }) => x.resource_id), [ids[off]]);
+      }
+      assert.equal((await query(p, { action: 'filter', limit: 3, offset: 0 })).resources.length, 3);
     });
 
     test('limit over 1000, negative or non-numeric limit/offset, bad action, key or match → 400', async () => {

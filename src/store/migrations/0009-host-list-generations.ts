@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 // Schema v9: one counter per project that moves, in the same transaction, with every change of
 // what a DeH list or tag query can count (a host allocated, released, renamed, its state,
 // type-visible fields or tags changed; not the usage an ECS create moves). A `total` computed
-// at generation g stays exact while the generation is g, so a process may keep it (count-cache.ts)
+// at generation g stays exact while the generation is g, so a process may keep it (generation-cache.ts)
 // and answer the next identical query with one primary-key read instead of a count over every
 // host of the project. Its own table, so ECS creates (which lock project_guards) never wait on it.
 
