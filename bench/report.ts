@@ -167,7 +167,7 @@ export function judgeTargets(engines: readonly EngineResult[], s: RunRecord['set
       const g = small.m.rps / place.m.rps;
       out.push({ target: `SQLite: cost growth ${int(lo)} → ${int(big)} hosts < 1.2×`, measured: `×${g.toFixed(2)} (req/s), ×${(place.m.meanMs / small.m.meanMs).toFixed(2)} (mean latency)`, verdict: missBy(g, 1.2, false, 'x') });
     }
-    for (const id of ['tag-query', 'deh-list-tags', 'deh-list-type', 'deh-list-state', 'deh-list-filtered']) {
+    for (const id of ['tag-query', 'tag-query-new', 'deh-list-tags', 'deh-list-type', 'deh-list-state', 'deh-list-filtered']) {
       const x = by(id);
       const target = `SQLite: ${x?.title ?? id} ≥ 0.5 × same-answer ceiling, p99 < 15 ms`;
       out.push(x?.m && x.payload ? { target, measured: `${ratioText(x.payload.ratio)} × (${int(x.m.rps)} of ${int(x.payload.rps)} req/s; by CPU ${x.payload.cpuRatio !== undefined ? ratioText(x.payload.cpuRatio) : '—'} ×), p99 ${ms(x.m.p99)} ms`, verdict: both(missBy(x.payload.ratio, 0.5, true, 'x'), missBy(x.m.p99, 15, false, 'ms')) }

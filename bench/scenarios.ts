@@ -117,6 +117,22 @@ export function scenarios(curve: readonly number[]): Scenario[] {
       },
     },
     {
+      // The same answer as tag-query, but every request is a query the server has never seen (a
+      // not_tags key no host has, new each time), so neither its total nor its page is kept
+      // (generation-cache.ts): the cost of counting and walking the hosts, every time.
+      id: 'tag-query-new', title: 'query by tags, each query new (nothing kept; env=prod, page of 100)', write: false, needsCompute: false, expect: [200],
+      requests: ({ seeded }) => {
+        const p = seeded.projects.main;
+        let n = 0;
+        return [{
+          method: 'POST', path: `/v1.0/${p.id}/dedicated-host-tags/resource_instances/action`, headers: json(p.token),
+          setupRequest: (req) => Object.assign(req, {
+            body: JSON.stringify({ action: 'filter', tags: [{ key: 'env', values: ['prod'] }], not_tags: [{ key: `new-${process.pid}-${n++}` }], limit: 100 }),
+          }),
+        }];
+      },
+    },
+    {
       id: 'token-issue', title: 'token issue (password, project scope)', write: true, needsCompute: false, expect: [201],
       capacity: () => 100_000,
       requests: ({ seeded }) => [{
