@@ -41,6 +41,8 @@ export interface DbTarget {
   readonly schema?: string;
   /** Shown in pg_stat_activity; lets an operator (or a test) tell this pool's connections apart. */
   readonly applicationName?: string;
+  /** SQLite file: how long the background thread may leave a trace move unanswered (sqlite-background.ts). */
+  readonly backgroundDeadlineMs?: number;
 }
 
 export function sqlitePathFor(dataDir: string): string {
@@ -87,7 +89,7 @@ export function openDb(target: DbTarget): OpenedDb {
     file.pragma('wal_autocheckpoint = 0');
     // Should the thread be lost, this connection checkpoints again as SQLite does by default
     // (in the commit that crosses 1,000 pages): a slower tail, never a WAL without bound.
-    background = startBackground(target.url, () => { if (file.open) file.pragma('wal_autocheckpoint = 1000'); });
+    background = startBackground(target.url, () => { if (file.open) file.pragma('wal_autocheckpoint = 1000'); }, target.backgroundDeadlineMs);
   }
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, background) }) }),

@@ -23,9 +23,15 @@ import { INBOX_MOVE } from './trace-sql.js';
 
 const INTERVAL_MS = 100;
 const LIMIT_PAGES = 16_384;
+/**
+ * How long a move may go unanswered before the thread counts as lost. A move of 1,000 traces
+ * takes ~2–5 ms and may wait behind one checkpoint (tens to hundreds of ms on a slow disk); a
+ * thread silent for seconds is stuck, and every write of the process waits behind its move.
+ */
+export const ANSWER_DEADLINE_MS = 10_000;
 
 interface Start { readonly file: string }
-type Request = { readonly id: number; readonly moveTraces: number } | 'stop';
+type Request = { readonly id: number; readonly moveTraces: number } | { readonly stallMs: number } | 'stop';
 type Reply = { readonly id: number; readonly moved?: number; readonly error?: string };
 
 export interface SqliteBackground {
@@ -34,14 +40,17 @@ export interface SqliteBackground {
   stop(): Promise<void>;
   /** Ends the thread as a crash would (tests of what the serving connection then does). */
   terminateForTests(): Promise<void>;
+  /** Keeps the thread busy for `ms`, answering nothing, as a stuck one would (tests of the deadline). */
+  stallForTests(ms: number): void;
 }
 
 /**
  * Starts the background thread for a SQLite file (in WAL mode); `stop` ends it and closes its
  * connection. `onLost` is called once if the thread ends without being stopped (an error, an
- * exit): its checkpoints end with it, and the serving connection must take them over.
+ * exit) or leaves a move unanswered for `deadlineMs` (then it is ended): its checkpoints end
+ * with it, and the serving connection must take them over.
  */
-export function startBackground(file: string, onLost: () => void = () => {}): SqliteBackground {
+export function startBackground(file: string, onLost: () => void = () => {}, deadlineMs = ANSWER_DEADLINE_MS): SqliteBackground {
   const w = new Worker(new URL(import.meta.url), { workerData: { file } satisfies Start });
   w.unref();
   const pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
@@ -74,9 +83,25 @@ export function startBackground(file: string, onLost: () => void = () => {}): Sq
       return new Promise<number>((resolve, reject) => {
         // Awaited work keeps the process alive (a shutdown settling the inbox); idle, the thread does not.
         if (pending.size === 0) w.ref();
-        pending.set(id, { resolve, reject });
+        // Alive but silent (a stuck fsync, a runaway statement): the move holds every write of
+        // the process back (runExclusive), so past the deadline the thread counts as lost and
+        // is ended; the caller makes the move on the serving connection. Should the thread
+        // still commit its move first, that is no harm: a move is one transaction that reads
+        // what it moves after taking the write lock, so the other one finds those rows gone.
+        const timer = setTimeout(() => {
+          failAll(new Error(`the SQLite background thread did not answer within ${deadlineMs} ms`));
+          void w.terminate();
+        }, deadlineMs);
+        timer.unref();
+        pending.set(id, {
+          resolve: (n) => { clearTimeout(timer); resolve(n); },
+          reject: (e) => { clearTimeout(timer); reject(e); },
+        });
         w.postMessage({ id, moveTraces: max } satisfies Request);
       });
+    },
+    stallForTests(ms) {
+      w.postMessage({ stallMs: ms } satisfies Request);
     },
     async terminateForTests() {
       await w.terminate();
@@ -127,6 +152,12 @@ function runWorker(): void {
       clearInterval(timer);
       db.close();
       parentPort!.close();
+      return;
+    }
+    if (typeof m === 'object' && 'stallMs' in m) {
+      // Busy, not blocked: a terminate() interrupts JavaScript, as it would not a native wait.
+      const until = Date.now() + m.stallMs;
+      while (Date.now() < until) { /* stuck */ }
       return;
     }
     try {

@@ -37,10 +37,10 @@ interface Fixture {
   close(): Promise<void>;
 }
 
-async function fixture(opts: GroupCommitOptions = WIDE): Promise<Fixture> {
+async function fixture(opts: GroupCommitOptions = WIDE, backgroundDeadlineMs?: number): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'opendeh-gc-'));
   const file = join(dir, 'opendeh.db');
-  const { db, caps } = openDb({ url: file });
+  const { db, caps } = openDb({ url: file, backgroundDeadlineMs });
   // A file of its own: no schema of another test file to wait for (the lock is PostgreSQL's).
   const target = { migrating: <T>(fn: () => Promise<T>) => fn() };
   await target.migrating(() => migrateToLatest(db));
@@ -214,6 +214,42 @@ describe('group commit [sqlite]', () => {
       assert.equal(f.store.stats.traceMoveFallbacks, 1);
       assert.equal((f.peer.prepare('select count(*) as n from trace_inbox').get() as { n: number }).n, 0);
       assert.equal((f.peer.prepare(`select count(*) as n from traces where resource_id = 'res-lost'`).get() as { n: number }).n, 1);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test('a background thread that stops answering: past the deadline it is ended, the move is made here and writes go on', async () => {
+    const f = await fixture(WIDE, 300);
+    try {
+      const autocheckpoint = async () => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(f.db)).rows[0] as object)[0]);
+      const traces = new TraceService(f.store, () => new Date(), { enabled: true, retentionSeconds: 3600 });
+      const traced = (i: number) => {
+        const w: WriteContext = { trace: traces.begin(callOf(i)) };
+        return f.store.write(async (tx) => { await insertRow(tx, `stall-${i}`); traceResource(w, `res-stall-${i}`, null); }, w);
+      };
+      await traced(1);
+      assert.equal(await traces.settle(), 1, 'the thread answers');
+      assert.equal(f.store.stats.traceMoveFallbacks, 0);
+      await traced(2);
+      // Stuck for far longer than the deadline (a terminate() cuts it short).
+      f.store.caps.background!.stallForTests(20_000);
+      const started = performance.now();
+      const settling = traces.settle();
+      // A write queued behind the stuck move waits for the deadline, not for the thread.
+      const behind = traced(3);
+      const movedFirst = await settling;
+      await behind;
+      const waited = performance.now() - started;
+      assert.ok(waited < 10_000, `writes went on after the deadline, not after the stall (${waited.toFixed(0)} ms)`);
+      assert.equal(f.store.stats.traceMoveFallbacks, 1, 'the move was made on the serving connection');
+      assert.equal(await autocheckpoint(), 1000, 'SQLite\'s own checkpoints are back');
+      await assert.rejects(f.store.caps.background!.moveTraces(10), /did not answer within 300 ms/, 'the thread counts as lost');
+      assert.equal(movedFirst + await traces.settle(), 2, 'the stuck move\'s trace and the one queued behind it, moved here');
+      assert.deepEqual(committedIds(f, 'stall-'), ['stall-1', 'stall-2', 'stall-3']);
+      assert.equal((f.peer.prepare('select count(*) as n from trace_inbox').get() as { n: number }).n, 0);
+      assert.deepEqual((f.peer.prepare(`select resource_id from traces where resource_id like 'res-stall-%' order by resource_id`).all() as { resource_id: string }[])
+        .map((r) => r.resource_id), ['res-stall-1', 'res-stall-2', 'res-stall-3'], 'each trace once');
     } finally {
       await f.close();
     }
