@@ -356,7 +356,7 @@ async function runBlock(engine: 'sqlite' | 'postgres', o: Options, client: LoadC
         const mem = server!.rss();
         results.push({
           id: sc.id, title: sc.title, status: 'ok', m, ratio, cpuRatio, ceilingRps: ceiling.rps, ceilingCpuUs: ceiling.cpuUsPerRequest, rounds, served,
-          ...(payload && { payload: { bytes: payload.bytes, rps: payload.ceiling.rps, cpuUs: payload.ceiling.cpuUsPerRequest, ratio: payload.ratio, cpuRatio: payload.cpuRatio } }),
+          ...(payload && { payload: { bytes: payload.bytes, rps: payload.ceiling.rps, cpuUs: payload.ceiling.cpuUsPerRequest, p99: payload.ceiling.p99, ratio: payload.ratio, cpuRatio: payload.cpuRatio } }),
           ...(mem && { rssAfterMb: mem.rssMb, peakAfterMb: mem.hwmMb }), ...(top && { note: `unexpected: ${top}` }),
         });
         progressLine(tag, sc.title, m, ratio, ceiling.rps);
