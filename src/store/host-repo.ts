@@ -5,7 +5,7 @@ import type { GenerationCache } from './generation-cache.js';
 import type { Executor } from './store.js';
 import type { Database, HostsTable } from './tables.js';
 import { statement, type Slots } from './statement.js';
-import { jsonArrayAgg, jsonObjectOf, onSqlite, parsedJson } from './sql-json.js';
+import { jsonArrayAgg, jsonArrayOf, jsonObjectOf, onSqlite, parsedJson } from './sql-json.js';
 
 // Queries of the DeH aggregate. Lists are keyset-paginated on the time-ordered id, so a page
 // costs the same at host 10 as at host 10,000, and every filter runs in SQL on an index.
@@ -16,6 +16,19 @@ export function hostRowToHost(r: HostsTable): Host {
     autoPlacement: r.auto_placement, state: r.state, vcpus: r.vcpus, memoryMb: r.memory_mb,
     usedVcpus: r.used_vcpus, usedMemoryMb: r.used_memory_mb, instanceTotal: r.instance_total,
     generation: r.generation, allocatedAt: r.allocated_at, releasedAt: r.released_at, updatedAt: r.updated_at,
+  };
+}
+
+/** The columns a Host is made of, in the order hostOfArray reads them. */
+const HOST_COLUMNS = ['id', 'project_id', 'name', 'host_type', 'availability_zone', 'auto_placement', 'state', 'vcpus', 'memory_mb',
+  'used_vcpus', 'used_memory_mb', 'instance_total', 'generation', 'allocated_at', 'released_at', 'updated_at'] as const;
+type HostArray = [string, string, string, string, string, Host['autoPlacement'], Host['state'], number, number, number, number, number, number, string, string | null, string];
+
+function hostOfArray(a: HostArray): Host {
+  return {
+    id: a[0], projectId: a[1], name: a[2], hostType: a[3], availabilityZone: a[4], autoPlacement: a[5], state: a[6],
+    vcpus: Number(a[7]), memoryMb: Number(a[8]), usedVcpus: Number(a[9]), usedMemoryMb: Number(a[10]), instanceTotal: Number(a[11]),
+    generation: Number(a[12]), allocatedAt: a[13], releasedAt: a[14], updatedAt: a[15],
   };
 }
 
@@ -121,10 +134,19 @@ const spreadTies = statement<HostsTable>((db, $) => candidates(db, $).selectAll(
 
 export const hostRepo = {
   async list(ex: Executor, f: HostFilter, page: { limit?: number; afterId?: string }): Promise<Host[]> {
-    let q = ex.selectFrom('hosts').selectAll().where((eb) => where(eb, f, 'probe')).orderBy('hosts.id');
+    let q = ex.selectFrom('hosts').select(HOST_COLUMNS).where((eb) => where(eb, f, 'probe')).orderBy('hosts.id');
     if (page.afterId !== undefined) q = q.where('hosts.id', '>', page.afterId);
     if (page.limit !== undefined) q = q.limit(page.limit);
-    return (await q.execute()).map(hostRowToHost);
+    // The page as ONE JSON value (sql-json.ts): 100 rows of 16 columns as row objects were
+    // ~1.6 ms of a ~5 ms list request on a slow machine. Order as tags (tagsJsonOf): SQLite's
+    // rows sorted here by id in code point order (its BINARY order), PostgreSQL's in the
+    // aggregate, in the collation of the page's own ORDER BY.
+    const row = jsonArrayOf(ex, HOST_COLUMNS.map((c) => sql.ref(`p.${c}`)));
+    const sqlite = onSqlite(ex);
+    const { j } = await ex.selectFrom(q.as('p')).select(jsonArrayAgg(ex, row, sqlite ? null : sql.ref('p.id')).as('j')).executeTakeFirstOrThrow();
+    const rows = parsedJson<HostArray[]>(j);
+    if (sqlite) rows.sort((a, b) => compareCodePoints(a[0], b[0]));
+    return rows.map(hostOfArray);
   },
   async count(ex: Executor, f: HostFilter): Promise<number> {
     const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, f, 'set')).executeTakeFirstOrThrow();

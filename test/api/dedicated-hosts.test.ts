@@ -528,9 +528,16 @@ for (const dialect of DIALECTS) {
       await hostRepo.list(ex, filter, { limit: 100, afterId: all[5000] });
       await hostRepo.count(ex, filter);
       await hostRepo.list(ex, { ...filter, name: 'bulk-7' }, { limit: 100 });
-      assert.equal(capture.nodes.length, 4);
+      // A list page is read as one JSON value over its page query (host-repo.ts): the plugin
+      // also sees that inner query on its own; only the statements run are planned.
+      const inner = new Set(capture.nodes.flatMap((n) => {
+        const from = (n as { from?: { froms?: { kind: string; node?: unknown }[] } }).from?.froms ?? [];
+        return from.filter((f) => f.kind === 'AliasNode').map((f) => f.node);
+      }));
+      const run = capture.nodes.filter((n) => !inner.has(n));
+      assert.equal(run.length, 4);
       const plans: string[] = [];
-      for (const node of capture.nodes) {
+      for (const node of run) {
         const q = store.db.getExecutor().compileQuery(node, createQueryId());
         const plan = await store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
         const details = plan.rows.map((r) => r.detail);

@@ -69,8 +69,20 @@ function propertiesJson(hostType: string, vcpus: number, memoryMb: number): stri
 
 const str = JSON.stringify;
 
+// available_instance_counts depends only on the type, the size, the usage and the state, and a
+// page of 100 DeHs holds few distinct usages (empty hosts, hosts with k ECSs of one flavor):
+// each is written once. Bounded: past COUNTS_KEPT distinct usages it starts over.
+const COUNTS_JSON = new Map<string, string>();
+const COUNTS_KEPT = 4096;
 function countsJson(h: Host): string {
-  return `[${instanceCounts(h).map((c) => `{"flavor":${str(c.flavor)},"count":${c.count}}`).join(',')}]`;
+  const key = `${h.hostType}/${h.vcpus}/${h.memoryMb}/${h.usedVcpus}/${h.usedMemoryMb}/${h.state}`;
+  let json = COUNTS_JSON.get(key);
+  if (json === undefined) {
+    json = `[${instanceCounts(h).map((c) => `{"flavor":${str(c.flavor)},"count":${c.count}}`).join(',')}]`;
+    if (COUNTS_JSON.size >= COUNTS_KEPT) COUNTS_JSON.clear();
+    COUNTS_JSON.set(key, json);
+  }
+  return json;
 }
 
 export function hostJson(h: Host, extra: { instanceUuids?: string[]; tags?: Tag[] } = {}): string {
