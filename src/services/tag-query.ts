@@ -57,7 +57,8 @@ export async function queryHostsByTags(store: Store, caller: Caller, req: TagQue
     let resources = store.tagPages.get(pageKey, generation);
     if (resources === undefined) {
       resources = await tagQueryRepo.page(ex, q, offset, limit);
-      store.tagPages.set(pageKey, generation, resources);
+      // An empty page (past the end, or no match) costs its count, which is kept: not worth a place.
+      if (resources.length > 0) store.tagPages.set(pageKey, generation, resources);
     }
     return { totalCount, resources };
   });

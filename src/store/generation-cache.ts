@@ -15,9 +15,10 @@ export class GenerationCache<V> {
 
   /**
    * @param maxWeight bound on the summed weight of the entries kept
-   * @param weigh an entry's weight (default 1: `maxWeight` bounds the number of entries)
+   * @param weigh an entry's weight, given its key and value (a key holds the whole query, up
+   *   to ~100 KB of conditions a client chose, so a bound on memory weighs the key too)
    */
-  constructor(private readonly maxWeight: number, private readonly weigh: (v: V) => number = () => 1) {}
+  constructor(private readonly maxWeight: number, private readonly weigh: (key: string, v: V) => number) {}
 
   get(key: string, generation: number): V | undefined {
     const e = this.entries.get(key);
@@ -28,7 +29,7 @@ export class GenerationCache<V> {
   }
 
   set(key: string, generation: number, value: V): void {
-    const weight = Math.max(1, this.weigh(value));
+    const weight = Math.max(1, this.weigh(key, value));
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);

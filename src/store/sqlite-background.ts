@@ -83,11 +83,15 @@ export function startBackground(file: string, onLost: () => void = () => {}, dea
       return new Promise<number>((resolve, reject) => {
         // Awaited work keeps the process alive (a shutdown settling the inbox); idle, the thread does not.
         if (pending.size === 0) w.ref();
-        // Alive but silent (a stuck fsync, a runaway statement): the move holds every write of
-        // the process back (runExclusive), so past the deadline the thread counts as lost and
-        // is ended; the caller makes the move on the serving connection. Should the thread
-        // still commit its move first, that is no harm: a move is one transaction that reads
-        // what it moves after taking the write lock, so the other one finds those rows gone.
+        // Alive but silent: the move holds every write of the process back (runExclusive), so
+        // past the deadline the thread counts as lost for the rest of the process's life and
+        // is ended; the caller makes the move on the serving connection, and later writes go
+        // on. terminate() stops JavaScript only: a thread stuck inside SQLite (a hung fsync)
+        // keeps its lock until that call returns, and the serving connection's writes meet it
+        // as SQLITE_BUSY (retried, then an error) — errors instead of a process that hangs.
+        // Should the thread's move still commit, no trace moves twice: each move is one
+        // transaction, and the serving connection's, if it read the inbox before that commit,
+        // cannot then write (SQLite refuses to upgrade a stale snapshot; the write is retried).
         const timer = setTimeout(() => {
           failAll(new Error(`the SQLite background thread did not answer within ${deadlineMs} ms`));
           void w.terminate();

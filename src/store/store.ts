@@ -29,20 +29,31 @@ export interface StoreStats {
 
 /** One page of a tag query: what the answer lists. */
 export type TagPage = readonly { readonly id: string; readonly name: string; readonly tags: readonly Tag[] }[];
-export const TAG_PAGE_CACHE_RESOURCES = 20_000;
+export const COUNT_CACHE_BYTES = 4 * 1024 * 1024;
+export const TAG_PAGE_CACHE_BYTES = 16 * 1024 * 1024;
+
+/** Bytes a kept page holds, roughly: its strings twice (UTF-16, then the rendered JSON) and the objects around them. */
+export function tagPageBytes(page: TagPage): number {
+  let n = 64;
+  for (const r of page) {
+    n += 3 * (r.id.length + r.name.length) + 160;
+    for (const t of r.tags) n += 3 * (t.key.length + t.value.length) + 80;
+  }
+  return n;
+}
 
 /** At most this many writes share a commit, and none is added once a batch has run this long. */
 export const GROUP_COMMIT: GroupCommitOptions = { maxWrites: 64, maxBatchMs: 2 };
 
 export class Store {
   readonly stats: StoreStats = { retries: 0, exhausted: 0, groupCommit: newGroupCommitStats(), traceMoveFallbacks: 0 };
-  /** List and tag-query totals of this database, valid per project generation (generation-cache.ts). */
-  readonly counts = new GenerationCache<number>(4096);
+  /** List and tag-query totals of this database, valid per project generation (generation-cache.ts); ~4 MB at most. */
+  readonly counts = new GenerationCache<number>(COUNT_CACHE_BYTES, (key) => 2 * key.length + 64);
   /**
-   * Pages of "query DeHs by tag", valid per project generation like the totals; bounded by the
-   * number of resources they hold (~0.5 KB each with their rendering: ~10 MB at most).
+   * Pages of "query DeHs by tag", valid per project generation like the totals; bounded by an
+   * estimate of their bytes, their rendering (host-tags.ts) included: ~16 MB at most.
    */
-  readonly tagPages = new GenerationCache<TagPage>(TAG_PAGE_CACHE_RESOURCES, (p) => p.length);
+  readonly tagPages = new GenerationCache<TagPage>(TAG_PAGE_CACHE_BYTES, (key, page) => 2 * key.length + tagPageBytes(page));
   /** SQLite only; PostgreSQL runs each write in a transaction of its own (it groups commits itself). */
   private readonly batcher: GroupCommitter | null;
 
