@@ -34,6 +34,8 @@ export interface Statement<R, S> {
   first(ex: Executor, args: readonly unknown[], shape?: S): Promise<R | undefined>;
   /** Rows changed by an INSERT/UPDATE/DELETE without RETURNING. */
   affected(ex: Executor, args: readonly unknown[], shape?: S): Promise<number>;
+  /** The SQL and values a call would run (for EXPLAIN in tests). */
+  compiled(ex: Executor, args: readonly unknown[], shape?: S): CompiledQuery;
 }
 
 /**
@@ -66,10 +68,13 @@ export function statement<R, S = undefined>(
     return c;
   }
 
-  async function run(ex: Executor, args: readonly unknown[], shape: S) {
+  function bound(ex: Executor, args: readonly unknown[], shape: S): CompiledQuery<R> {
     const c = compiledFor(ex, shape);
-    const params = c.params.map((p) => (typeof p === 'number' ? args[p] : p.value));
-    return ex.executeQuery<R>(CompiledQuery.raw(c.sql, params));
+    return CompiledQuery.raw(c.sql, c.params.map((p) => (typeof p === 'number' ? args[p] : p.value))) as CompiledQuery<R>;
+  }
+
+  async function run(ex: Executor, args: readonly unknown[], shape: S) {
+    return ex.executeQuery<R>(bound(ex, args, shape));
   }
 
   return {
@@ -82,6 +87,9 @@ export function statement<R, S = undefined>(
     async affected(ex, args, shape) {
       const r = await run(ex, args, shape as S);
       return Number(r.numAffectedRows ?? 0n);
+    },
+    compiled(ex, args, shape) {
+      return bound(ex, args, shape as S);
     },
   };
 }

@@ -17,6 +17,91 @@ const writtenTo = (ex: Executor): TraceTable => (onSqlite(ex) ? 'trace_inbox' : 
 // look at the row's keys), compiled once per engine — and so per table.
 const insertOne = statement<never, TraceTable>((db, $, table) => db.insertInto(table).values(Object.fromEntries(TRACE_COLUMNS.map((c, i) => [c, $(i)])) as never), (t) => t);
 
+// A listing, compiled once per shape (statement.ts): which filters it has, and whether the
+// SQLite inbox is read beside the table. Kysely built and compiled it on every request, 13 %
+// of a listing's CPU. Each shape binds its values in the order listPlan gives them.
+
+/** The equality filters of a listing (TraceQuery key → column), in binding order. */
+const EQUALS = [['serviceType', 'service_type'], ['resourceType', 'resource_type'], ['resourceId', 'resource_id'],
+  ['resourceName', 'resource_name'], ['traceName', 'trace_name'], ['traceRating', 'trace_rating'], ['user', 'user_name']] as const;
+
+interface ListShape {
+  readonly project: boolean;
+  readonly traceId: boolean;
+  /** A `next` marker that is a trace (a time and an id), not only a time. */
+  readonly beforeId: boolean;
+  readonly equals: readonly (typeof EQUALS)[number][1][];
+  /** A rating other than normal: also the partial index's own condition (migration 0011). */
+  readonly notNormal: boolean;
+  readonly inbox: boolean;
+}
+
+/** The values of one filtered read of a table, in the order `filtered` takes its slots. */
+function filterArgs(f: TraceQuery): unknown[] {
+  const args: unknown[] = [];
+  if (f.projectId !== null) args.push(f.projectId);
+  if (f.traceId !== undefined) return [...args, f.traceId];
+  const b = f.before;
+  args.push(f.from, b === undefined ? f.to : Math.min(f.to, b.traceId === null ? b.time - 1 : b.time));
+  if (b && b.traceId !== null) args.push(b.time, b.traceId);
+  for (const [k] of EQUALS) if (f[k] !== undefined) args.push(f[k]);
+  return args;
+}
+
+function listPlan(f: TraceQuery, inbox: boolean): { shape: ListShape; args: unknown[] } {
+  const shape: ListShape = {
+    project: f.projectId !== null, traceId: f.traceId !== undefined, beforeId: !!f.before && f.before.traceId !== null,
+    equals: EQUALS.filter(([k]) => f[k] !== undefined).map(([, c]) => c),
+    notNormal: f.traceRating !== undefined && f.traceRating !== 'normal', inbox,
+  };
+  const one = filterArgs(f);
+  // The table's page (its values, its limit), then on SQLite the inbox's values and the outer limit.
+  return { shape, args: inbox ? [...one, f.limit + 1, ...one, f.limit + 1] : [...one, f.limit + 1] };
+}
+
+const listPage = statement<{ j: unknown }, ListShape>((db, $, shape) => {
+  let next = 0;
+  const slot = () => $(next++);
+  const filtered = (table: TraceTable) => {
+    let q = db.selectFrom(table as 'traces').select([...TRACE_COLUMNS]);
+    if (shape.project) q = q.where('project_id', '=', slot());
+    if (shape.traceId) return q.where('trace_id', '=', slot()); // CTSDOC: trace_id overrides every other filter (the project still applies).
+    // BETWEEN, not >= and <=: the same rows, but SQLite's planner (3.5x) then costs the
+    // window as it is and takes the resource or operation index when one applies; with two
+    // comparisons it walked (project_id, time, trace_id) for its order and read the whole
+    // window to find one host's traces (migration 0010; the store test checks the plans).
+    // A `next` marker lowers the window's upper bound to the marker's time (filterArgs), so
+    // the index seek starts there; as an OR beside the window it was a filter, and a page 3.5
+    // days back in 1,000,000 traces walked every newer one first (0.6–5 s; now as page one).
+    const from = slot();
+    const upper = slot();
+    q = q.where((eb) => eb.between('time', from, upper));
+    // Same time as the marker: only the ids below it (times are whole ms).
+    if (shape.beforeId) {
+      const time = slot();
+      const id = slot();
+      q = q.where((eb) => eb.or([eb('time', '<', time), eb('trace_id', '<', id)]));
+    }
+    for (const column of shape.equals) q = q.where(column, '=', slot());
+    // Spelled as the partial index's own condition (migration 0011), a literal, so that the
+    // planner of either engine may take that index for warnings and incidents.
+    if (shape.notNormal) q = q.where(sql.ref('trace_rating'), '<>', sql.lit('normal'));
+    return q;
+  };
+  const newestFirst = <Q extends { orderBy: (c: 'time' | 'trace_id', d: 'desc') => Q }>(q: Q) => q.orderBy('time', 'desc').orderBy('trace_id', 'desc');
+  const indexed = newestFirst(filtered('traces')).limit(slot());
+  // SQLite: the indexed page (its own ORDER BY … LIMIT, walking the index) and whatever of the
+  // inbox matches, ordered together. The inbox holds the last moments' traces, a few
+  // hundred: read whole.
+  const page = shape.inbox
+    ? newestFirst(db.selectFrom(indexed.as('i')).select([...TRACE_COLUMNS]).unionAll(filtered('trace_inbox'))).limit(slot())
+    : indexed;
+  // The page as ONE JSON value (an array of arrays, newest first) instead of 101 rows of 23
+  // columns (sql-json.ts).
+  const row = jsonArrayOf(db, TRACE_COLUMNS.map((c) => sql.ref(`t.${c}`)));
+  return db.selectFrom(page.as('t')).select(jsonArrayAgg(db, row, sql`t.time desc, t.trace_id desc`).as('j'));
+}, (s) => `${+s.project}${+s.traceId}${+s.beforeId}${+s.notNormal}${+s.inbox}:${s.equals.join(',')}`);
+
 // Reading, best-effort writing and pruning of the traces. Listing is a keyset walk of
 // (time, trace_id) downwards on the (project_id, time, trace_id) index; on SQLite, the few
 // traces still in the inbox are read beside it in the same statement.
@@ -65,52 +150,14 @@ export const traceRepo = {
 
   /** Up to `limit + 1` traces matching `f`, newest first (the extra one tells whether more follow). */
   async list(ex: Executor, f: TraceQuery): Promise<Trace[]> {
-    const filtered = (table: TraceTable) => {
-      let q = ex.selectFrom(table as 'traces').select([...TRACE_COLUMNS]);
-      if (f.projectId !== null) q = q.where('project_id', '=', f.projectId);
-      if (f.traceId !== undefined) {
-        // CTSDOC: trace_id overrides every other filter (the project still applies).
-        q = q.where('trace_id', '=', f.traceId);
-      } else {
-        // BETWEEN, not >= and <=: the same rows, but SQLite's planner (3.5x) then costs the
-        // window as it is and takes the resource or operation index when one applies; with two
-        // comparisons it walked (project_id, time, trace_id) for its order and read the whole
-        // window to find one host's traces (migration 0010; the store test checks the plans).
-        // A `next` marker lowers the window's upper bound to the marker's time, so the index seek
-        // starts there; as an OR beside the window it was a filter, and a page 3.5 days back in
-        // 1,000,000 traces walked every newer one first (0.6–5 s; now the same as page one).
-        const b = f.before;
-        const upper = b === undefined ? f.to : Math.min(f.to, b.traceId === null ? b.time - 1 : b.time);
-        q = q.where((eb) => eb.between('time', f.from, upper));
-        // Same time as the marker: only the ids below it (times are whole ms).
-        if (b && b.traceId !== null) q = q.where((eb) => eb.or([eb('time', '<', b.time), eb('trace_id', '<', b.traceId as string)]));
-        if (f.serviceType !== undefined) q = q.where('service_type', '=', f.serviceType);
-        if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
-        if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
-        if (f.resourceName !== undefined) q = q.where('resource_name', '=', f.resourceName);
-        if (f.traceName !== undefined) q = q.where('trace_name', '=', f.traceName);
-        if (f.traceRating !== undefined) q = q.where('trace_rating', '=', f.traceRating);
-        // Spelled as the partial index's own condition (migration 0011), a literal, so that the
-        // planner of either engine may take that index for warnings and incidents.
-        if (f.traceRating !== undefined && f.traceRating !== 'normal') q = q.where(sql.ref('trace_rating'), '<>', sql.lit('normal'));
-        if (f.user !== undefined) q = q.where('user_name', '=', f.user);
-      }
-      return q;
-    };
-    const newestFirst = <Q extends { orderBy: (c: 'time' | 'trace_id', d: 'desc') => Q }>(q: Q) => q.orderBy('time', 'desc').orderBy('trace_id', 'desc');
-    const indexed = newestFirst(filtered('traces')).limit(f.limit + 1);
-    // SQLite: the indexed page (its own ORDER BY … LIMIT, walking the index) and whatever of the
-    // inbox matches, ordered together. The inbox holds the last moments' traces, a few
-    // hundred: read whole.
-    const page = onSqlite(ex)
-      ? newestFirst(ex.selectFrom(indexed.as('i')).select([...TRACE_COLUMNS]).unionAll(filtered('trace_inbox'))).limit(f.limit + 1)
-      : indexed;
-    // The page as ONE JSON value (an array of arrays, newest first) instead of 101 rows of 23
-    // columns (sql-json.ts).
-    const row = jsonArrayOf(ex, TRACE_COLUMNS.map((c) => sql.ref(`t.${c}`)));
-    const { j } = await ex.selectFrom(page.as('t')).select(jsonArrayAgg(ex, row, sql`t.time desc, t.trace_id desc`).as('j')).executeTakeFirstOrThrow();
-    const rows = parsedJson<unknown[][]>(j);
-    return rows.map(arrayToTrace);
+    const { shape, args } = listPlan(f, onSqlite(ex));
+    const [r] = await listPage.rows(ex, args, shape);
+    return parsedJson<unknown[][]>(r!.j).map(arrayToTrace);
+  },
+  /** The statement `list` runs for `f` (for EXPLAIN in tests). */
+  listQuery(ex: Executor, f: TraceQuery): CompiledQuery {
+    const { shape, args } = listPlan(f, onSqlite(ex));
+    return listPage.compiled(ex, args, shape);
   },
 
   /** Deletes up to `batch` traces older than `cutoff` (ms), oldest first; returns how many. */

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompiledQuery, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { openDb } from '../../src/store/dialects.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
@@ -111,12 +111,9 @@ for (const dialect of DIALECTS) {
 
     test('each list filter walks its own index, in the list\'s order (no scan of the window for one host)', { skip: dialect !== 'sqlite' && 'PostgreSQL plans by table statistics; this checks SQLite\'s rule-based choice' }, async () => {
       await withStore(dialect, async (_store, db) => {
-        // The repository's own statement, captured as kysely compiles it, then explained.
-        let node: RootOperationNode | undefined;
-        const capture: KyselyPlugin = { transformQuery: (a) => (node = a.node), transformResult: async (a) => a.result };
+        // The repository's own statement, as list runs it, explained.
         const planOf = async (f: Partial<Parameters<typeof traceRepo.list>[1]>) => {
-          await traceRepo.list(db.withPlugin(capture), { projectId: 'p1', from: 0, to: 1e15, limit: 100, ...f });
-          const q = db.getExecutor().compileQuery(node!, { queryId: 'plan' } as never);
+          const q = traceRepo.listQuery(db, { projectId: 'p1', from: 0, to: 1e15, limit: 100, ...f });
           const rows = (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows as { detail: string }[];
           return rows as { id: number; parent: number; detail: string }[];
         };
