@@ -69,6 +69,16 @@ export function offeredHostTypes(
   return HOST_TYPES.filter((t) => !allowed || allowed.includes(t.hostType)).map((t) => ({ hostType: t.hostType, hostTypeName: t.hostTypeName }));
 }
 
+/** The project a caller's look-up is confined to: null (any) only for an admin's read. */
+function scopeOf(caller: Caller, readable: boolean): string | null {
+  return readable && caller.isAdmin ? null : caller.projectId;
+}
+
+/** @raises NotFound unless `h` is a live (not released) DeH */
+function mustBeLive(h: Host | undefined, id: string): asserts h is Host {
+  if (!h || h.state === 'released') throw new NotFound(`DeH ${id} could not be found`);
+}
+
 export class HostsService {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly opts: HostsOptions, private readonly pool: PoolService) {}
 
@@ -185,18 +195,16 @@ export class HostsService {
    * @raises NotFound
    */
   async mustGet(ex: Executor, caller: Caller, id: string, readable = false): Promise<Host> {
-    const scope = readable && caller.isAdmin ? null : caller.projectId;
-    const h = UUID_RE.test(id) ? await hostRepo.get(ex, scope, id) : undefined;
-    if (!h || h.state === 'released') throw new NotFound(`DeH ${id} could not be found`);
+    const h = UUID_RE.test(id) ? await hostRepo.get(ex, scopeOf(caller, readable), id) : undefined;
+    mustBeLive(h, id);
     return h;
   }
 
-  /** @raises NotFound */
+  /** mustGet for reading, with the DeH's tags and ECS ids (one statement). @raises NotFound */
   async get(caller: Caller, id: string): Promise<HostDetail> {
-    const scope = caller.isAdmin ? null : caller.projectId;
-    const d = UUID_RE.test(id) ? await this.store.read((ex) => hostRepo.detail(ex, scope, id)) : undefined;
-    if (!d || d.host.state === 'released') throw new NotFound(`DeH ${id} could not be found`);
-    return d;
+    const d = UUID_RE.test(id) ? await this.store.read((ex) => hostRepo.detail(ex, scopeOf(caller, true), id)) : undefined;
+    mustBeLive(d?.host, id);
+    return d!;
   }
 
   /**

@@ -83,27 +83,37 @@ function where(eb: EB, f: HostFilter, tagForm: 'set' | 'probe'): Expression<SqlB
   return eb.and(c);
 }
 
-// A DeH's tags and ECS ids inside the statement that reads it, one JSON array each. On SQLite
-// an ORDER BY inside the aggregate runs a sorter per call (~40 µs of a ~60 µs show, for two
-// rows): the arrays are sorted after the parse instead (parsedTags, detail), in code point order,
-// which is SQLite's BINARY collation of the ORDER BY they replace. PostgreSQL orders in the
-// aggregate, in its collation, as the ORDER BY of tagsOfHost does.
+// A DeH's tags and ECS ids inside the statement that reads it, one JSON array each, and a list
+// page as one JSON array (sql-json.ts), each in the order of one column. On SQLite an ORDER BY
+// inside the aggregate runs a sorter per call (~40 µs of a ~60 µs show, for two rows): the
+// arrays are put in order after the parse instead (inBinaryOrder), in code point order, which
+// is SQLite's BINARY collation of the ORDER BY they replace. PostgreSQL orders in the
+// aggregate, in its collation, as its ORDER BY (and a list page's keyset marker) does.
+
+/** `element` over the rows, as a JSON array in `by`'s order once inBinaryOrder has seen it. */
+function orderedJsonAgg(ex: Executor, element: RawBuilder<unknown>, by: RawBuilder<unknown>): RawBuilder<unknown> {
+  return jsonArrayAgg(ex, element, onSqlite(ex) ? null : by);
+}
+
+/** The parsed array of an orderedJsonAgg, in order of `keyOf` (sorted here on SQLite only). */
+function inBinaryOrder<T>(ex: Executor, items: T[], keyOf: (item: T) => string): T[] {
+  return onSqlite(ex) && items.length > 1 ? items.sort((a, b) => compareCodePoints(keyOf(a), keyOf(b))) : items;
+}
 
 /** The tags of the host `hostId` names as one JSON array of {key, value}. */
 export function tagsJsonOf(ex: Executor, hostId: RawBuilder<unknown>): RawBuilder<unknown> {
   const tag = jsonObjectOf(ex, { key: sql.ref('tg.key'), value: sql.ref('tg.value') });
-  return sql`(select ${jsonArrayAgg(ex, tag, onSqlite(ex) ? null : sql.ref('tg.key'))} from host_tags as tg where tg.host_id = ${hostId})`;
+  return sql`(select ${orderedJsonAgg(ex, tag, sql.ref('tg.key'))} from host_tags as tg where tg.host_id = ${hostId})`;
 }
 
 /** The ids of the live ECSs on the host `hostId` names as one JSON array. */
 function instanceIdsJsonOf(ex: Executor, hostId: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`(select ${jsonArrayAgg(ex, sql.ref('sv.id'), onSqlite(ex) ? null : sql.ref('sv.id'))} from servers as sv where sv.host_id = ${hostId} and sv.deleted_at is null)`;
+  return sql`(select ${orderedJsonAgg(ex, sql.ref('sv.id'), sql.ref('sv.id'))} from servers as sv where sv.host_id = ${hostId} and sv.deleted_at is null)`;
 }
 
 /** Tags from tagsJsonOf, by key. */
 export function parsedTags(ex: Executor, json: unknown): Tag[] {
-  const tags = parsedJson<Tag[]>(json);
-  return onSqlite(ex) && tags.length > 1 ? tags.sort((a, b) => compareCodePoints(a.key, b.key)) : tags;
+  return inBinaryOrder(ex, parsedJson<Tag[]>(json), (t) => t.key);
 }
 
 // The statements of every show, claim and list page, compiled once (statement.ts).
@@ -137,16 +147,11 @@ export const hostRepo = {
     let q = ex.selectFrom('hosts').select(HOST_COLUMNS).where((eb) => where(eb, f, 'probe')).orderBy('hosts.id');
     if (page.afterId !== undefined) q = q.where('hosts.id', '>', page.afterId);
     if (page.limit !== undefined) q = q.limit(page.limit);
-    // The page as ONE JSON value (sql-json.ts): 100 rows of 16 columns as row objects were
-    // ~1.6 ms of a ~5 ms list request on a slow machine. Order as tags (tagsJsonOf): SQLite's
-    // rows sorted here by id in code point order (its BINARY order), PostgreSQL's in the
-    // aggregate, in the collation of the page's own ORDER BY.
+    // The page as ONE JSON value (sql-json.ts), in id order (orderedJsonAgg): 100 rows of 16
+    // columns as row objects were ~1.6 ms of a ~5 ms list request on a slow machine.
     const row = jsonArrayOf(ex, HOST_COLUMNS.map((c) => sql.ref(`p.${c}`)));
-    const sqlite = onSqlite(ex);
-    const { j } = await ex.selectFrom(q.as('p')).select(jsonArrayAgg(ex, row, sqlite ? null : sql.ref('p.id')).as('j')).executeTakeFirstOrThrow();
-    const rows = parsedJson<HostArray[]>(j);
-    if (sqlite) rows.sort((a, b) => compareCodePoints(a[0], b[0]));
-    return rows.map(hostOfArray);
+    const { j } = await ex.selectFrom(q.as('p')).select(orderedJsonAgg(ex, row, sql.ref('p.id')).as('j')).executeTakeFirstOrThrow();
+    return inBinaryOrder(ex, parsedJson<HostArray[]>(j), (r) => r[0]).map(hostOfArray);
   },
   async count(ex: Executor, f: HostFilter): Promise<number> {
     const r = await ex.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where((eb) => where(eb, f, 'set')).executeTakeFirstOrThrow();
@@ -161,8 +166,7 @@ export const hostRepo = {
     const r = projectId === null ? await detailById.first(ex, [id], false) : await detailById.first(ex, [id, projectId], true);
     if (!r) return undefined;
     const { tags_json, instances_json, ...row } = r;
-    const instanceUuids = parsedJson<string[]>(instances_json);
-    if (onSqlite(ex) && instanceUuids.length > 1) instanceUuids.sort(compareCodePoints);
+    const instanceUuids = inBinaryOrder(ex, parsedJson<string[]>(instances_json), (id) => id);
     return { host: hostRowToHost(row), tags: parsedTags(ex, tags_json), instanceUuids };
   },
   async insert(ex: Executor, rows: HostsTable[]): Promise<void> {
