@@ -34,11 +34,22 @@ export class Placement {
   constructor(private readonly clock: Clock, private readonly opts: PlacementOptions) {}
 
   /**
-   * Claims `req.demand` (and one instance) on the named DeH, whatever its auto_placement.
+   * Claims `req.demand` (and one instance) on the named DeH, whatever its auto_placement;
+   * the DeH as claimed.
    * @raises BadRequest (no such DeH of the caller), InvalidState (not available),
    *         Conflict (other AZ), Conflict FlavorNotAllowed, InsufficientCapacity, ConcurrentUpdate
    */
   async claimNamed(tx: Executor, hostId: string, req: ClaimRequest): Promise<Host> {
+    // The usual case in one statement (host-repo claimNamedInOne: the filters below, in SQL);
+    // when it claims nothing, the read and the filters in code say why (or claim after all,
+    // if the host changed in between).
+    if (UUID_RE.test(hostId)) {
+      const claimed = await hostRepo.claimNamedInOne(tx, {
+        projectId: req.projectId, hostId, hostTypes: FLAVORS.get(req.flavor)?.hostTypes ?? [], availabilityZone: req.availabilityZone,
+        vcpus: req.demand.vcpus, ramMb: req.demand.ramMb, now: toStored(this.clock()),
+      });
+      if (claimed) return claimed;
+    }
     const host = await this.mustFind(tx, req.projectId, hostId);
     const rejection = firstRejection(host, { ...req, namedHost: true });
     if (rejection) throw errorFor(rejection);
@@ -56,6 +67,15 @@ export class Placement {
       throw new Conflict(`flavor ${req.flavor} is offered only in the shared pool; no DeH type accepts it`, ErrorCodes.FlavorNotAllowed);
     }
     const zones = req.availabilityZone !== undefined ? [req.availabilityZone] : this.opts.availabilityZones;
+    if (this.opts.strategy === 'spread' && zones.length === 1 && hostTypes.length === 1) {
+      // One (AZ, host type) walk: its first host is the pick (see below), claimed in the same
+      // statement that finds it (host-repo claimBestInOne). None: the reads below explain why.
+      const claimed = await hostRepo.claimBestInOne(tx, {
+        projectId: req.projectId, availabilityZone: zones[0], hostType: hostTypes[0], vcpus: req.demand.vcpus, ramMb: req.demand.ramMb,
+        now: toStored(this.clock()),
+      });
+      if (claimed) return claimed;
+    }
     const candidatesOf = async (limit: number): Promise<Host[]> => {
       const candidates: Host[] = [];
       // One index walk per (AZ, host type); the best host over all of them is the best overall.

@@ -138,9 +138,39 @@ const candidates = (db: Executor, $: Slots) => db.selectFrom('hosts')
   .where('state', '=', 'available').where('auto_placement', '=', 'on').where('host_type', '=', $(2))
   .where('free_memory_mb', '>=', $(3))
   .where(sql<number>`vcpus - used_vcpus`, '>=', $(4));
-const packed = statement<HostsTable>((db, $) => candidates(db, $).selectAll().orderBy('free_memory_mb', 'asc').orderBy('id', 'asc').limit($(5)));
-const bestFree = statement<{ free_memory_mb: number }>((db, $) => candidates(db, $).select('free_memory_mb').orderBy('free_memory_mb', 'desc').limit(1));
-const spreadTies = statement<HostsTable>((db, $) => candidates(db, $).selectAll().where('free_memory_mb', '=', $(6)).orderBy('id', 'asc').limit($(5)));
+const spread = statement<HostsTable>((db, $) => candidates(db, $).selectAll().orderBy('free_memory_mb', 'desc').orderBy('id', 'asc').limit($(5)));
+const leastFree = statement<{ free_memory_mb: number }>((db, $) => candidates(db, $).select('free_memory_mb').orderBy('free_memory_mb', 'asc').limit(1));
+const packTies = statement<HostsTable>((db, $) => candidates(db, $).selectAll().where('free_memory_mb', '=', $(6)).orderBy('id', 'asc').limit($(5)));
+
+// A claim as ONE conditional update that returns the claimed row (claimNamedInOne /
+// claimBestInOne): the usage moves by the demand only where every placement filter holds on
+// the row being updated, so a read, the filters in code and a compare-and-swap become one
+// statement. On PostgreSQL the conditions are re-checked on the newest row version when a
+// concurrent writer changed the row first (READ COMMITTED re-evaluates an UPDATE's WHERE), so
+// a host that stopped fitting meanwhile is not claimed; hosts_capacity_ck refuses an
+// overcommit whatever happens. Arguments: vCPUs, RAM, updated_at, project, then the host id
+// (named) or AZ (best); shape: the accepting host types, and for a named host whether an AZ
+// is asked for (its argument comes last).
+type ClaimShape = { readonly types: readonly string[]; readonly az: boolean };
+const claimSet = (eb: ExpressionBuilder<Database, 'hosts'>, $: Slots) => ({
+  used_vcpus: eb('used_vcpus', '+', $(0)), used_memory_mb: eb('used_memory_mb', '+', $(1)), free_memory_mb: eb('free_memory_mb', '-', $(1)),
+  instance_total: eb('instance_total', '+', 1), updated_at: $(2), generation: eb('generation', '+', 1),
+});
+const claimNamedInOne = statement<HostsTable, ClaimShape>((db, $, shape) => db.updateTable('hosts').set((eb) => claimSet(eb, $))
+  .where('id', '=', $(4)).where('project_id', '=', $(3)).where('state', '=', 'available').where('host_type', 'in', [...shape.types])
+  .where(sql<number>`vcpus - used_vcpus`, '>=', $(0)).where('free_memory_mb', '>=', $(1))
+  .$if(shape.az, (q) => q.where('availability_zone', '=', $(5)))
+  .returningAll(), (shape) => `${shape.types.join(',')}|${shape.az}`);
+const claimBestInOne = statement<HostsTable, ClaimShape>((db, $, shape) => db.updateTable('hosts').set((eb) => claimSet(eb, $))
+  .where('id', '=', (eb) => eb.selectFrom('hosts as c').select('c.id')
+    .where('c.project_id', '=', $(3)).where('c.availability_zone', '=', $(4)).where('c.state', '=', 'available')
+    .where('c.auto_placement', '=', 'on').where('c.host_type', '=', shape.types[0])
+    .where('c.free_memory_mb', '>=', $(1)).where(sql<number>`c.vcpus - c.used_vcpus`, '>=', $(0))
+    .orderBy('c.free_memory_mb', 'desc').orderBy('c.id', 'asc').limit(1))
+  // Again on the row updated: PostgreSQL re-checks these on a row a concurrent writer changed.
+  .where('state', '=', 'available').where('auto_placement', '=', 'on')
+  .where(sql<number>`vcpus - used_vcpus`, '>=', $(0)).where('free_memory_mb', '>=', $(1))
+  .returningAll(), (shape) => shape.types[0]);
 
 export const hostRepo = {
   async list(ex: Executor, f: HostFilter, page: { limit?: number; afterId?: string }): Promise<Host[]> {
@@ -210,22 +240,49 @@ export const hostRepo = {
    * wider or unlimited candidate set.)
    *
    * Cost: hosts_placement_idx (project_id, availability_zone, state, auto_placement,
-   * host_type, free_memory_mb, id) serves the equalities, the memory range and the order, so
-   * the walk stops after `limit` matching entries instead of sorting every host. Only the
-   * vCPU test is not in the index: hosts with enough memory but too few vCPUs are stepped
-   * over one by one. Spread walks the index backwards to the best free-memory value, then
-   * reads that value's ties by ascending id (a DESC, ASC order cannot be read off an ASC, ASC
-   * index in one walk).
+   * host_type, free_memory_mb DESC, id) serves the equalities, the memory range and the
+   * order, so the walk stops after `limit` matching entries instead of sorting every host.
+   * Only the vCPU test is not in the index: hosts with enough memory but too few vCPUs are
+   * stepped over one by one. Spread (the default) is that one walk. Pack walks the index
+   * backwards to the least free-memory value, then reads that value's ties by ascending id
+   * (an ASC, ASC order cannot be read off a DESC, ASC index in one walk). Migration 0013 says
+   * why spread got the one-walk order.
    */
   async placementCandidates(ex: Executor, q: {
     projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number;
     strategy: 'spread' | 'pack'; limit: number;
   }): Promise<Host[]> {
     const args = [q.projectId, q.availabilityZone, q.hostType, q.ramMb, q.vcpus, q.limit];
-    if (q.strategy === 'pack') return (await packed.rows(ex, args)).map(hostRowToHost);
-    const top = await bestFree.first(ex, args.slice(0, 5));
-    if (!top) return [];
-    return (await spreadTies.rows(ex, [...args, top.free_memory_mb])).map(hostRowToHost);
+    if (q.strategy === 'spread') return (await spread.rows(ex, args)).map(hostRowToHost);
+    const least = await leastFree.first(ex, args.slice(0, 5));
+    if (!least) return [];
+    return (await packTies.rows(ex, [...args, least.free_memory_mb])).map(hostRowToHost);
+  },
+  /**
+   * Claims `demand` and one instance on the named host of the project, in one statement, when
+   * it is available, of one of `hostTypes`, in `availabilityZone` (if given) and has room;
+   * the host after the claim, or undefined when any of that fails (the caller then finds out
+   * which, the slow way, for the error).
+   */
+  async claimNamedInOne(ex: Executor, q: {
+    projectId: string; hostId: string; hostTypes: readonly string[]; availabilityZone?: string; vcpus: number; ramMb: number; now: string;
+  }): Promise<Host | undefined> {
+    if (q.hostTypes.length === 0) return undefined;
+    const args = [q.vcpus, q.ramMb, q.now, q.projectId, q.hostId];
+    if (q.availabilityZone !== undefined) args.push(q.availabilityZone);
+    const r = await claimNamedInOne.first(ex, args, { types: q.hostTypes, az: q.availabilityZone !== undefined });
+    return r ? hostRowToHost(r) : undefined;
+  },
+  /**
+   * Spread placement's claim in one statement: the host placementCandidates would put first
+   * for this (AZ, host type) — most free memory, ties to the lowest id — claimed as by
+   * claimNamedInOne. The host after the claim, or undefined when no host fits.
+   */
+  async claimBestInOne(ex: Executor, q: {
+    projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number; now: string;
+  }): Promise<Host | undefined> {
+    const r = await claimBestInOne.first(ex, [q.vcpus, q.ramMb, q.now, q.projectId, q.availabilityZone], { types: [q.hostType], az: true });
+    return r ? hostRowToHost(r) : undefined;
   },
   /** A few hosts of a project in an AZ (or all AZs), for explaining a failed auto placement. */
   async sample(ex: Executor, projectId: string, availabilityZone: string | undefined, limit: number): Promise<Host[]> {

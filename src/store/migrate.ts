@@ -11,6 +11,7 @@ import * as m0009 from './migrations/0009-host-list-generations.js';
 import * as m0010 from './migrations/0010-trace-filter-indexes.js';
 import * as m0011 from './migrations/0011-trace-window-filter-columns.js';
 import * as m0012 from './migrations/0012-trace-inbox.js';
+import * as m0013 from './migrations/0013-spread-placement-index.js';
 
 // Migrations are ordered TS modules, listed here so production, `opendeh migrate` and the
 // tests run exactly the same code (no directory scanning at run time).
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-trace-filter-indexes': m0010,
   '0011-trace-window-filter-columns': m0011,
   '0012-trace-inbox': m0012,
+  '0013-spread-placement-index': m0013,
 };
 
 // Migrations written in parallel (numbers handed out per change) may land in either order: a

@@ -5,6 +5,7 @@ import { FLAVORS } from '../../src/domain/flavors.js';
 import { HOST_TYPES } from '../../src/domain/host-type-catalog.js';
 import type { Host } from '../../src/domain/host.js';
 import { timeOrderedUuid } from '../../src/domain/ids.js';
+import { firstRejection } from '../../src/scheduler/filters.js';
 import { selectHost } from '../../src/scheduler/select-host.js';
 import { weighersFor } from '../../src/scheduler/weighers.js';
 import { Placement } from '../../src/services/placement.js';
@@ -88,6 +89,54 @@ for (const dialect of DIALECTS) {
           assert.equal(chosen, expected?.id ?? null, `flavor ${flavorName}, az ${az}, ${strategy}`);
         },
       ), { numRuns: RUNS, seed: 20261207 });
+    });
+
+    // A named host is claimed in one conditional update (host-repo claimNamedInOne) and read
+    // and filtered in code only when that claims nothing: the outcome must be exactly the pure
+    // filters' — claimed with the demand added, or the error kind of the first rejection.
+    test('property: a named claim succeeds exactly when the pure filters pass it, and adds exactly the demand', async () => {
+      let run = 0;
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom(...DEH_FLAVORS).chain((f) => fc.tuple(fc.constant(f), hostArb(FLAVORS.get(f)!.hostTypes))),
+        fc.constantFrom(undefined, ...AZS),
+        async ([flavorName, spec], az) => {
+          const projectId = `p-named-${run++}`;
+          const t = HOST_TYPES.find((x) => x.hostType === spec.type)!;
+          const usedVcpus = Math.floor(t.vcpus * spec.vcpuShare);
+          const usedMem = Math.floor(t.memoryMb * spec.memShare);
+          const row: HostsTable = {
+            id: timeOrderedUuid(), project_id: spec.other ? `${projectId}-other` : projectId, name: 'h', host_type: t.hostType,
+            availability_zone: spec.az, auto_placement: spec.auto, state: spec.state as HostsTable['state'], vcpus: t.vcpus, memory_mb: t.memoryMb,
+            used_vcpus: usedVcpus, used_memory_mb: usedMem, free_memory_mb: t.memoryMb - usedMem, instance_total: 2, generation: 5,
+            allocated_at: '2026-12-07T00:00:00Z', released_at: spec.state === 'released' ? '2026-12-07T00:00:00Z' : null, updated_at: '2026-12-07T00:00:00Z',
+          };
+          await store.write((tx) => hostRepo.insert(tx, [row]));
+          const flavor = FLAVORS.get(flavorName)!;
+          const req = { projectId, flavor: flavorName, demand: { vcpus: flavor.vcpus, ramMb: flavor.ramMb }, availabilityZone: az };
+          const placement = new Placement(() => new Date(), { strategy: 'spread', availabilityZones: AZS });
+          const host = hostRowToHost(row);
+          // A host of another project, or released, is "not found" (400) before any filter.
+          const visible = row.project_id === projectId && row.state !== 'released';
+          const rejection = visible ? firstRejection(host, { ...req, namedHost: true }) : { kind: 'project' };
+          let outcome: string;
+          try {
+            await store.write((tx) => placement.claimNamed(tx, row.id, req));
+            outcome = 'claimed';
+          } catch (e) {
+            outcome = (e as Error).constructor.name;
+          }
+          const after = (await store.read((ex) => hostRepo.get(ex, null, row.id)))!;
+          if (rejection === null) {
+            assert.equal(outcome, 'claimed', `${flavorName} on ${t.hostType}, az ${az}`);
+            assert.deepEqual([after.usedVcpus, after.usedMemoryMb, after.instanceTotal, after.generation],
+              [usedVcpus + flavor.vcpus, usedMem + flavor.ramMb, 3, 6]);
+          } else {
+            const expected = { project: 'BadRequest', state: 'InvalidState', availability_zone: 'Conflict', flavor: 'Conflict', capacity: 'InsufficientCapacity' }[rejection.kind as string];
+            assert.equal(outcome, expected, `${flavorName} on ${t.hostType} (${spec.state}), az ${az}: ${rejection.kind}`);
+            assert.deepEqual([after.usedVcpus, after.usedMemoryMb, after.instanceTotal, after.generation], [usedVcpus, usedMem, 2, 5]);
+          }
+        },
+      ), { numRuns: 150, seed: 20261208 });
     });
   });
 }
