@@ -88,6 +88,11 @@ function parseArgs(argv: string[]): Options {
   const curve = (flags.get('curve') ?? '100,1000,10000').split(',').map(Number);
   if (curve.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error('--curve must be host counts such as 100,1000,10000');
   const profile = flags.get('profile') ?? null;
+  const only = profile ? [profile] : flags.get('only')?.split(',').map((s) => s.trim()) ?? null;
+  // A misspelt id would run (or profile) nothing and still write a report.
+  const ids = new Set(scenarios(curve).map((s) => s.id));
+  const unknown = (only ?? []).filter((id) => !ids.has(id));
+  if (unknown.length) throw new Error(`no scenario ${unknown.map((id) => `"${id}"`).join(', ')} (known: ${[...ids].join(', ')})`);
   const workers = (flags.get('workers') ?? '1').split(',').map(Number);
   if (workers.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new Error('--workers must be process counts from 1 to 16, such as 1,3');
   return {
@@ -106,7 +111,7 @@ function parseArgs(argv: string[]): Options {
     connections: num('connections', 10, 1, 1000),
     workers: [...new Set(workers)],
     clients: num('clients', 1, 1, 8),
-    only: profile ? [profile] : flags.get('only')?.split(',').map((s) => s.trim()) ?? null,
+    only,
     profile,
     outDir: resolve(flags.get('out') ?? fileURLToPath(new URL('../../bench/results/', import.meta.url))),
   };

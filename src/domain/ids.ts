@@ -9,13 +9,20 @@ const POOL_SIZE = 4096;
 let pool = randomBytes(POOL_SIZE);
 let poolOffset = 0;
 
-export function timeOrderedUuid(now = Date.now()): string {
-  if (poolOffset + 16 > POOL_SIZE) {
+/** `n` (≤ 64) fresh random bytes from the pool: each byte is handed out once. */
+export function pooledRandomBytes(n: number): Buffer {
+  if (n > 64) throw new RangeError('pooledRandomBytes is for short values');
+  if (poolOffset + n > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);
     poolOffset = 0;
   }
-  const b = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
-  poolOffset += 16;
+  const b = Buffer.from(pool.subarray(poolOffset, poolOffset + n));
+  poolOffset += n;
+  return b;
+}
+
+export function timeOrderedUuid(now = Date.now()): string {
+  const b = pooledRandomBytes(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = (b[6] & 0x0f) | 0x70;
   b[8] = (b[8] & 0x3f) | 0x80;

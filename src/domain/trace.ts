@@ -86,6 +86,18 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * scrubSecrets as a JSON.stringify replacer: the same text in one pass, instead of a walk that
+ * copies the body and a second serialisation (an ECS create's answer always holds adminPass:
+ * that was ~20 µs of its trace). Unlike scrubSecrets it does not cut at 64 levels; what it
+ * serialises are request bodies (≤ MAX_JSON_DEPTH = 32 levels, json-body.ts) and our answers.
+ */
+function redacting(key: string, value: unknown): unknown {
+  if (key === '' || !SECRET_KEY.test(key)) return value;
+  if (key.toLowerCase() === 'password' && typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  return REDACTED;
+}
+
 /** A body as a trace keeps it: secrets removed, JSON text, at most TRACE_BODY_MAX characters. */
 export function traceBody(body: unknown): string {
   if (body === undefined || body === null || body === '') return '';
@@ -95,7 +107,7 @@ export function traceBody(body: unknown): string {
     // as it is, escaping only quotes, backslashes and control characters — hence the backslash
     // test) had nothing to scrub, and the walk is skipped.
     text = JSON.stringify(body) ?? '';
-    if (mayHoldSecret(text)) text = JSON.stringify(scrubSecrets(body)) ?? '';
+    if (mayHoldSecret(text)) text = JSON.stringify(body, redacting) ?? '';
   } catch {
     return '';
   }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler, onSendHookHandler, RouteHandlerMethod } from 'fastify';
 import { ratingOf } from '../domain/trace.js';
 import type { TraceCall, TraceService } from '../services/traces.js';
 import { jsonTextOf } from './json-body.js';
@@ -57,26 +57,13 @@ function traceCall(req: FastifyRequest, p: RoutePolicy, spec: TraceSpec, apiVers
 
 export function installTracing(app: FastifyInstance, traces: TraceService): void {
   traces.setLogger((o, m) => app.log.warn(o, m));
-  app.addHook('onRoute', (r) => {
-    const method = [r.method].flat()[0];
-    const p = policyOf(method, r.url);
-    if (!p?.trace) return;
-    const spec = p.trace;
-    const apiVersion = apiVersionOf(r.url);
-    const handler = r.handler as RouteHandlerMethod;
-    r.handler = async function traced(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
-      if (!traces.enabled) return handler.call(this, req, reply);
-      writesOf(req).trace = traces.begin(traceCall(req, p, spec, apiVersion));
-      return handler.call(this, req, reply);
-    };
-  });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode >= 400 && typeof payload === 'string' && req.routeOptions.config?.policy?.trace) req.traceError = payload;
+  const keepErrorBody: onSendHookHandler = async (req, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string') req.traceError = payload;
     return payload;
-  });
+  };
 
-  app.addHook('onResponse', async (req, reply) => {
+  const traceOutcome: onResponseHookHandler = async (req, reply) => {
     const p = req.routeOptions.config?.policy;
     if (!p?.trace || !traces.enabled) return;
     const status = reply.statusCode;
@@ -91,5 +78,23 @@ export function installTracing(app: FastifyInstance, traces: TraceService): void
     }
     if (!req.auth && p.action !== null) return;
     traces.failed(traceCall(req, p, p.trace), status, ratingOf(status), req.traceError ?? '');
+  };
+
+  // Only traced routes carry the hooks (route-level, after the application's): a read pays
+  // nothing for tracing, not even two resolved promises.
+  app.addHook('onRoute', (r) => {
+    const method = [r.method].flat()[0];
+    const p = policyOf(method, r.url);
+    if (!p?.trace) return;
+    const spec = p.trace;
+    const apiVersion = apiVersionOf(r.url);
+    const handler = r.handler as RouteHandlerMethod;
+    r.handler = async function traced(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      if (!traces.enabled) return handler.call(this, req, reply);
+      writesOf(req).trace = traces.begin(traceCall(req, p, spec, apiVersion));
+      return handler.call(this, req, reply);
+    };
+    r.onSend = [...[r.onSend ?? []].flat(), keepErrorBody] as typeof r.onSend;
+    r.onResponse = [...[r.onResponse ?? []].flat(), traceOutcome] as typeof r.onResponse;
   });
 }
