@@ -2,24 +2,33 @@ import { ipInUse, ipOf, LAST_OFFSET, networkFull, nextUsableOffset, offsetOf } f
 import type { Executor } from './store.js';
 import { statement } from './statement.js';
 
-// Fixed IPs per (project, network), in O(log n): the lowest free address is the smallest
-// freed offset (index seek on fixed_ips_free_idx) or else the network's cursor. Callers hold
-// the project's write guard (ComputeQuotas.consume), so two creates never pick the same one;
-// the primary key would refuse it anyway.
+// Fixed IPs per (project, network), in O(log n): the lowest free address is the free row of
+// the smallest offset (an index seek on fixed_ips_free_idx). Free rows are addresses given
+// back by deleted servers and addresses made ready ahead of the network's cursor, POOL_STEP
+// at a time, so the usual create takes its address in ONE statement (an update of that row,
+// returning it) instead of three (read the lowest freed and the cursor; insert; move the
+// cursor). Only free rows below the cursor are taken: an address a client chose ahead of the
+// cursor and gave back waits until the cursor passes it, so what is taken is always the lowest
+// free usable address (before the pool, such an address was taken before lower ones the cursor
+// had not reached; the property test in test/store/fixed-ips.test.ts found it). Callers hold the project's write guard
+// (ComputeQuotas.consume), so two creates never pick the same one; the update re-checks
+// server_id IS NULL and the primary key refuses a second row for an address anyway.
+
+/** Addresses made ready per cursor move: the three extra statements are paid once per this many creates. */
+export const POOL_STEP = 16;
 
 // The statements of every ECS create without a fixed_ip, compiled once (statement.ts).
-const head = statement<{ free_ip: string | null; next_offset: number | null }>((db, $) => db.selectNoFrom((eb) => [
-  eb.selectFrom('fixed_ips').select('ip')
-    .where('project_id', '=', $(0)).where('network', '=', $(1)).where('server_id', 'is', null)
-    .where('ip_offset', 'is not', null).orderBy('ip_offset').limit(1).as('free_ip'),
-  eb.selectFrom('fixed_ip_cursors').select('next_offset')
-    .where('project_id', '=', $(0)).where('network', '=', $(1)).as('next_offset'),
-]));
-const takeFreed = statement((db, $) => db.updateTable('fixed_ips').set({ server_id: $(3) })
-  .where('project_id', '=', $(0)).where('network', '=', $(1)).where('ip', '=', $(2)));
-const claimNew = statement<{ ip: string }>((db, $) => db.insertInto('fixed_ips')
-  .values({ project_id: $(0), network: $(1), ip: $(2), ip_offset: $(3), server_id: $(4) })
-  .onConflict((oc) => oc.columns(['project_id', 'network', 'ip']).doNothing()).returning('ip'));
+const takeLowestFree = statement<{ ip: string }>((db, $) => db.updateTable('fixed_ips').set({ server_id: $(2) })
+  .where('project_id', '=', $(0)).where('network', '=', $(1))
+  .where('ip', '=', (eb) => eb.selectFrom('fixed_ips as f').select('f.ip')
+    .where('f.project_id', '=', $(0)).where('f.network', '=', $(1)).where('f.server_id', 'is', null)
+    .where('f.ip_offset', '<', (c) => c.selectFrom('fixed_ip_cursors as k').select('k.next_offset')
+      .where('k.project_id', '=', $(0)).where('k.network', '=', $(1)))
+    .orderBy('f.ip_offset').limit(1))
+  .where('server_id', 'is', null)
+  .returning('ip'));
+const cursorOf = statement<{ next_offset: number }>((db, $) => db.selectFrom('fixed_ip_cursors').select('next_offset')
+  .where('project_id', '=', $(0)).where('network', '=', $(1)));
 const moveCursor = statement((db, $) => db.insertInto('fixed_ip_cursors').values({ project_id: $(0), network: $(1), next_offset: $(2) })
   .onConflict((oc) => oc.columns(['project_id', 'network']).doUpdateSet({ next_offset: $(2) })));
 
@@ -38,24 +47,11 @@ export const fixedIpRepo = {
       }
       return wanted;
     }
-    // One read for both sources: the lowest freed address and the network's cursor.
-    const h = await head.first(tx, [projectId, network]);
-    if (!h) throw new Error('fixed IP head: a select without FROM returned no row');
-    if (h.free_ip !== null && h.free_ip !== undefined) {
-      await takeFreed.affected(tx, [projectId, network, h.free_ip, serverId]);
-      return h.free_ip;
-    }
-    let o = nextUsableOffset(h.next_offset === null || h.next_offset === undefined ? 0 : Number(h.next_offset));
-    // Offsets a client took explicitly (fixed_ip) ahead of the cursor are stepped over: the
-    // insert claims the address unless its row exists already (the primary key decides).
     for (;;) {
-      if (o > LAST_OFFSET) throw networkFull();
-      const ins = await claimNew.first(tx, [projectId, network, ipOf(o), o, serverId]);
-      if (ins) break;
-      o = nextUsableOffset(o + 1);
+      const taken = await takeLowestFree.first(tx, [projectId, network, serverId]);
+      if (taken) return taken.ip;
+      await makeReady(tx, projectId, network);
     }
-    await moveCursor.affected(tx, [projectId, network, o + 1]);
-    return ipOf(o);
   },
 
   /** The server's addresses are free again (its row stays, so the cursor never goes back). */
@@ -63,3 +59,19 @@ export const fixedIpRepo = {
     await tx.updateTable('fixed_ips').set({ server_id: null }).where('server_id', '=', serverId).execute();
   },
 };
+
+/**
+ * The next POOL_STEP usable addresses from the network's cursor become free rows (those a
+ * client took explicitly ahead of the cursor exist already and stay as they are), and the
+ * cursor moves past them. @raises BadRequest (network full)
+ */
+async function makeReady(tx: Executor, projectId: string, network: string): Promise<void> {
+  const c = await cursorOf.first(tx, [projectId, network]);
+  const offsets: number[] = [];
+  for (let o = nextUsableOffset(c ? Number(c.next_offset) : 0); o <= LAST_OFFSET && offsets.length < POOL_STEP; o = nextUsableOffset(o + 1)) offsets.push(o);
+  if (offsets.length === 0) throw networkFull();
+  await tx.insertInto('fixed_ips')
+    .values(offsets.map((o) => ({ project_id: projectId, network, ip: ipOf(o), ip_offset: o, server_id: null })))
+    .onConflict((oc) => oc.columns(['project_id', 'network', 'ip']).doNothing()).execute();
+  await moveCursor.affected(tx, [projectId, network, offsets[offsets.length - 1] + 1]);
+}
