@@ -1,6 +1,7 @@
 import { ipInUse, ipOf, LAST_OFFSET, networkFull, nextUsableOffset, offsetOf } from '../domain/addresses.js';
 import type { Executor } from './store.js';
 import { statement } from './statement.js';
+import { onSqlite } from './sql-json.js';
 
 // Fixed IPs per (project, network), in O(log n): the lowest free address is the free row of
 // the smallest offset (an index seek on fixed_ips_free_idx). Free rows are addresses given
@@ -10,9 +11,11 @@ import { statement } from './statement.js';
 // cursor). Only free rows below the cursor are taken: an address a client chose ahead of the
 // cursor and gave back waits until the cursor passes it, so what is taken is always the lowest
 // free usable address (before the pool, such an address was taken before lower ones the cursor
-// had not reached; the property test in test/store/fixed-ips.test.ts found it). Callers hold the project's write guard
-// (ComputeQuotas.consume), so two creates never pick the same one; the update re-checks
-// server_id IS NULL and the primary key refuses a second row for an address anyway.
+// had not reached; the property test in test/store/fixed-ips.test.ts found it).
+// Two creates never get the same address, with or without the project's guard (ECS writes take
+// it last): taking a free row is an update that re-checks server_id IS NULL under the row's
+// lock (on PostgreSQL the pick passes over rows another create has locked: SKIP LOCKED), and a
+// new row is an insert the primary key decides.
 
 /** Addresses made ready per cursor move: the three extra statements are paid once per this many creates. */
 export const POOL_STEP = 16;
@@ -24,11 +27,17 @@ const takeLowestFree = statement<{ ip: string }>((db, $) => db.updateTable('fixe
     .where('f.project_id', '=', $(0)).where('f.network', '=', $(1)).where('f.server_id', 'is', null)
     .where('f.ip_offset', '<', (c) => c.selectFrom('fixed_ip_cursors as k').select('k.next_offset')
       .where('k.project_id', '=', $(0)).where('k.network', '=', $(1)))
-    .orderBy('f.ip_offset').limit(1))
+    .orderBy('f.ip_offset').limit(1)
+    // PostgreSQL: an address another create is taking right now is passed over, not waited for.
+    .$if(!onSqlite(db), (q) => q.forUpdate().skipLocked()))
   .where('server_id', 'is', null)
   .returning('ip'));
+const ensureCursor = statement((db, $) => db.insertInto('fixed_ip_cursors').values({ project_id: $(0), network: $(1), next_offset: 0 })
+  .onConflict((oc) => oc.columns(['project_id', 'network']).doNothing()));
+// Locked on PostgreSQL: two creates that both found the pool empty extend it one after the
+// other, the second from where the first left the cursor.
 const cursorOf = statement<{ next_offset: number }>((db, $) => db.selectFrom('fixed_ip_cursors').select('next_offset')
-  .where('project_id', '=', $(0)).where('network', '=', $(1)));
+  .where('project_id', '=', $(0)).where('network', '=', $(1)).$if(!onSqlite(db), (q) => q.forUpdate()));
 const moveCursor = statement((db, $) => db.insertInto('fixed_ip_cursors').values({ project_id: $(0), network: $(1), next_offset: $(2) })
   .onConflict((oc) => oc.columns(['project_id', 'network']).doUpdateSet({ next_offset: $(2) })));
 
@@ -36,21 +45,29 @@ export const fixedIpRepo = {
   /** Hands out `wanted` or the lowest free address to `serverId`. @raises BadRequest (in use, network full) */
   async allocate(tx: Executor, projectId: string, network: string, serverId: string, wanted?: string): Promise<string> {
     if (wanted !== undefined) {
-      const row = await tx.selectFrom('fixed_ips').select('server_id')
-        .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', wanted).executeTakeFirst();
-      if (row && row.server_id !== null) throw ipInUse(wanted);
-      if (row) {
-        await tx.updateTable('fixed_ips').set({ server_id: serverId })
-          .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', wanted).execute();
-      } else {
-        await tx.insertInto('fixed_ips').values({ project_id: projectId, network, ip: wanted, ip_offset: offsetOf(wanted), server_id: serverId }).execute();
-      }
+      // Free (given back, or made ready) → taken; absent → a new row; anything else is in use.
+      // Each step decides under the row's lock, so a concurrent create wanting it gets "in use".
+      const took = await tx.updateTable('fixed_ips').set({ server_id: serverId })
+        .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', wanted).where('server_id', 'is', null)
+        .executeTakeFirst();
+      if (Number(took.numUpdatedRows) === 1) return wanted;
+      const inserted = await tx.insertInto('fixed_ips').values({ project_id: projectId, network, ip: wanted, ip_offset: offsetOf(wanted), server_id: serverId })
+        .onConflict((oc) => oc.columns(['project_id', 'network', 'ip']).doNothing()).returning('ip').executeTakeFirst();
+      if (!inserted) throw ipInUse(wanted);
       return wanted;
     }
     for (;;) {
       const taken = await takeLowestFree.first(tx, [projectId, network, serverId]);
       if (taken) return taken.ip;
-      await makeReady(tx, projectId, network);
+      await ensureCursor.affected(tx, [projectId, network]);
+      const c = await cursorOf.first(tx, [projectId, network]);
+      // On PostgreSQL the cursor's lock may have been waited for while another create made
+      // addresses ready: those are visible now, take one of them before making more.
+      if (!onSqlite(tx)) {
+        const again = await takeLowestFree.first(tx, [projectId, network, serverId]);
+        if (again) return again.ip;
+      }
+      await makeReady(tx, projectId, network, c ? Number(c.next_offset) : 0);
     }
   },
 
@@ -61,14 +78,13 @@ export const fixedIpRepo = {
 };
 
 /**
- * The next POOL_STEP usable addresses from the network's cursor become free rows (those a
- * client took explicitly ahead of the cursor exist already and stay as they are), and the
- * cursor moves past them. @raises BadRequest (network full)
+ * The next POOL_STEP usable addresses from `cursor` (the network's, read under its lock)
+ * become free rows (those a client took explicitly ahead of the cursor exist already and stay
+ * as they are), and the cursor moves past them. @raises BadRequest (network full)
  */
-async function makeReady(tx: Executor, projectId: string, network: string): Promise<void> {
-  const c = await cursorOf.first(tx, [projectId, network]);
+async function makeReady(tx: Executor, projectId: string, network: string, cursor: number): Promise<void> {
   const offsets: number[] = [];
-  for (let o = nextUsableOffset(c ? Number(c.next_offset) : 0); o <= LAST_OFFSET && offsets.length < POOL_STEP; o = nextUsableOffset(o + 1)) offsets.push(o);
+  for (let o = nextUsableOffset(cursor); o <= LAST_OFFSET && offsets.length < POOL_STEP; o = nextUsableOffset(o + 1)) offsets.push(o);
   if (offsets.length === 0) throw networkFull();
   await tx.insertInto('fixed_ips')
     .values(offsets.map((o) => ({ project_id: projectId, network, ip: ipOf(o), ip_offset: o, server_id: null })))

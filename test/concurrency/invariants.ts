@@ -48,6 +48,19 @@ export async function checkDb(db: Kysely<Database>): Promise<Violations> {
       const got = [Number(g.ecs_instances), Number(g.ecs_cores), Number(g.ecs_ram)];
       if (got.join() !== want.join()) problems.push(`project ${g.project_id}: recorded ECS usage ${got} ≠ counted ${want}`);
     }
+    // Fixed IPs: every address of a live server is its own in fixed_ips, and no two live
+    // servers of a project hold the same address on a network.
+    const owners = new Map((await db.selectFrom('fixed_ips').select(['project_id', 'network', 'ip', 'server_id']).execute())
+      .map((f) => [`${f.project_id}|${f.network}|${f.ip}`, f.server_id]));
+    const holder = new Map<string, string>();
+    for (const sv of await db.selectFrom('servers').select(['id', 'project_id', 'networks']).where('deleted_at', 'is', null).execute()) {
+      for (const nic of JSON.parse(sv.networks) as { label: string; addr: string }[]) {
+        const key = `${sv.project_id}|${nic.label}|${nic.addr}`;
+        if (holder.has(key)) problems.push(`address ${nic.addr} on ${nic.label}: held by servers ${holder.get(key)} and ${sv.id}`);
+        holder.set(key, sv.id);
+        if (owners.get(key) !== sv.id) problems.push(`address ${nic.addr} on ${nic.label}: server ${sv.id} holds it, fixed_ips says ${owners.get(key) ?? 'nothing'}`);
+      }
+    }
     // Physical pool: a server backs at most one DeH and a DeH at most one server; an allocated
     // server backs a working DeH, a faulty one a failed (or released) one, a free one nothing.
     const physical = await db.selectFrom('physical_servers').selectAll().execute();

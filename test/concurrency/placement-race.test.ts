@@ -76,5 +76,29 @@ for (const dialect of DIALECTS) {
       const live = await http(c.url, 'GET', `/compute/v2.1/${tenant.projectId}/servers`, tenant.token);
       assert.equal(live.json.servers.length, 12 - deleted + placed);
     });
+
+    // Creates take the project's guard last (compute-quotas consumeLast), so addresses are
+    // handed out while other creates of the project are in flight: one chosen address goes to
+    // exactly one of the clients that want it, and automatic ones never collide.
+    test('an address is handed out once: one chosen by many clients, automatic ones beside it', async () => {
+      const admin = await login(c.url, 'admin', ADMIN_PASSWORD, 'eu-de');
+      const tenant = await newTenant(c.url, admin.token, `eu-de_addr${dialect}`);
+      const alloc = await http(c.url, 'POST', `/v1.0/${tenant.projectId}/dedicated-hosts`, tenant.token,
+        { name: 'addr', availability_zone: 'eu-de-01', host_type: 'c4', quantity: 2 });
+      assert.equal(alloc.status, 200);
+      const statuses: Record<string, number> = {};
+      await swarm(CLIENTS, 1, async (client) => {
+        const wants = client % 2 === 0;
+        const r = await http(c.url, 'POST', `/compute/v2.1/${tenant.projectId}/servers`, tenant.token, {
+          server: { name: `ip-${client}`, imageRef: 'img-1', flavorRef: 'c4.large.2', availability_zone: 'eu-de-01',
+            networks: [wants ? { uuid: 'net-1', fixed_ip: '192.168.0.20' } : { uuid: 'net-1' }] },
+          'os:scheduler_hints': { tenancy: 'dedicated' },
+        });
+        const key = `${wants ? 'chosen' : 'auto'} ${r.status}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      });
+      assert.deepEqual(statuses, { 'chosen 202': 1, 'chosen 400': CLIENTS / 2 - 1, 'auto 202': CLIENTS / 2 });
+      assert.deepEqual((await checkInvariants(c.dbUrl)).problems, []);
+    });
   });
 }
