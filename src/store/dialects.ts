@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './tables.js';
 import { startBackground, type SqliteBackground } from './sqlite-background.js';
+import { registerSqlite } from './sqlite-direct.js';
 
 // The only file that knows which engine is underneath. Differences are capability flags,
 // never `if (sqlite)` in query code.
@@ -91,10 +92,10 @@ export function openDb(target: DbTarget): OpenedDb {
     // (in the commit that crosses 1,000 pages): a slower tail, never a WAL without bound.
     background = startBackground(target.url, () => { if (file.open) file.pragma('wal_autocheckpoint = 1000'); }, target.backgroundDeadlineMs);
   }
-  return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file, background) }) }),
-    caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false, background },
-  };
+  const statements = withStatementCache(file, background);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  registerSqlite(db, statements);
+  return { db, caps: { engine: 'sqlite', multiProcess: false, onConflict: true, skipLocked: false, background } };
 }
 
 /**

@@ -2,6 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
+import { holdsConnection } from './sqlite-direct.js';
 
 // Group commit for the embedded store (SQLite: one connection, one writer). Writes that are
 // waiting together run in ONE transaction, each inside its own savepoint, and share its one
@@ -151,6 +152,8 @@ export class GroupCommitter {
     let size = 0;
     try {
       await this.db.connection().execute(async (conn) => {
+        // Compiled statements of the batch's writes may run on the connection directly (sqlite-direct.ts).
+        holdsConnection(conn);
         const start = performance.now();
         while (this.queue.length > 0 && size < this.opts.maxWrites && (size === 0 || performance.now() - start < this.opts.maxBatchMs)) {
           const q = this.queue[0];

@@ -1,4 +1,5 @@
-import { CompiledQuery, type Compilable } from 'kysely';
+import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
+import { directSqlite, runDirect } from './sqlite-direct.js';
 import type { Executor } from './store.js';
 import type { Database } from './tables.js';
 
@@ -73,7 +74,12 @@ export function statement<R, S = undefined>(
     return CompiledQuery.raw(c.sql, c.params.map((p) => (typeof p === 'number' ? args[p] : p.value))) as CompiledQuery<R>;
   }
 
-  async function run(ex: Executor, args: readonly unknown[], shape: S) {
+  async function run(ex: Executor, args: readonly unknown[], shape: S): Promise<QueryResult<R>> {
+    const direct = directSqlite(ex);
+    if (direct) {
+      const c = compiledFor(ex, shape);
+      return runDirect<R>(direct, c.sql, c.params.map((p) => (typeof p === 'number' ? args[p] : p.value)));
+    }
     return ex.executeQuery<R>(bound(ex, args, shape));
   }
 
