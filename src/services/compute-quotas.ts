@@ -1,4 +1,4 @@
-import { BadRequest, ConcurrentUpdate, DomainError, ErrorCodes, Forbidden, QuotaExceeded } from '../domain/errors.js';
+import { BadRequest, ErrorCodes, Forbidden, QuotaExceeded } from '../domain/errors.js';
 import { serverRepo, type ProjectUsage } from '../store/server-repo.js';
 
 export type { ProjectUsage };
@@ -10,8 +10,7 @@ import type { Caller } from './hosts.js';
 // Usage is recorded on the project's guard row and moved by `consume` in the same transaction
 // as the server rows it describes (migration 0004 says why it is not counted per create);
 // `show` still counts, so the API exposes any difference. `consume` takes the project's guard
-// row itself, so two concurrent creates of one project cannot both see the same headroom;
-// ECS writes take it last (consumeLast).
+// row itself, so two concurrent creates of one project cannot both see the same headroom.
 
 export type ComputeResource = 'instances' | 'cores' | 'ram';
 export const COMPUTE_RESOURCES: readonly ComputeResource[] = ['instances', 'cores', 'ram'];
@@ -32,7 +31,7 @@ export class ComputeQuotas {
    * of the guard row returning the new usage and the project's overrides); then fails, and the
    * caller's transaction rolls back, when a positive part passes a limit (checked in Nova's
    * order: instances, cores, ram). Negative deltas always pass. Callers need no separate
-   * hostRepo.lockProject: this is it. ECS writes call it through consumeLast.
+   * hostRepo.lockProject: this is it, so the lock order (guard first) is unchanged.
    * @raises QuotaExceeded (403)
    */
   async consume(tx: Executor, projectId: string, delta: ProjectUsage): Promise<void> {
@@ -49,29 +48,6 @@ export class ComputeQuotas {
           { resource: res, requested: want, used, hard_limit: limits[res] });
       }
     }
-  }
-
-  /**
-   * Runs `work` (the rest of an ECS write), then consume(delta): the project's guard is the
-   * LAST lock every ECS write takes (create, delete, resize, revert), so on PostgreSQL it is
-   * held for one statement and the commit, not the whole write, and no write holding it ever
-   * waits for a host, server or address row (the lock order that keeps this deadlock-free).
-   * Nova checks quotas before anything else: when `work` is refused (a domain error), a delta
-   * beyond the quota is answered first, as QuotaExceeded (403), else `work`'s own error.
-   * @raises QuotaExceeded, whatever `work` raises
-   */
-  async consumeLast<T>(tx: Executor, projectId: string, delta: ProjectUsage, work: () => Promise<T>): Promise<T> {
-    let r: T;
-    try {
-      r = await work();
-    } catch (e) {
-      // Only our own refusals: after a driver error a PostgreSQL transaction accepts no statement.
-      const grows = delta.instances > 0 || delta.cores > 0 || delta.ram > 0;
-      if (grows && e instanceof DomainError && !(e instanceof ConcurrentUpdate)) await this.consume(tx, projectId, delta);
-      throw e;
-    }
-    await this.consume(tx, projectId, delta);
-    return r;
   }
 
   /** Limits and usage of a tenant. @raises Forbidden (another tenant, not admin) */

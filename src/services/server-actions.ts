@@ -49,18 +49,16 @@ export class ServerActions {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, 'resize');
       if (flavor.name === s.flavorId) throw new BadRequest('When resizing, instances must change flavor!', ErrorCodes.InvalidParameter);
-      // The project's guard last, as every ECS write takes it (ComputeQuotas.consumeLast).
-      await this.servers.quotas.consumeLast(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb }, async () => {
-        const { until } = this.servers.stamps();
-        await this.write(tx, caller, s, {
-          flavorId: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ramMb, diskGb: flavor.diskGb, oldFlavorId: s.flavorId,
-          status: 'RESIZE', taskState: 'resize_migrating', buildUntil: until,
-        });
-        if (s.hostId !== null) {
-          const after = claimOf({ vcpus: flavor.vcpus, ramMb: flavor.ramMb, oldFlavorId: s.flavorId });
-          await this.servers.placement.growClaim(tx, caller.projectId, s.hostId, flavor.name, minus(after, claimOf(s)));
-        }
+      await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: flavor.vcpus - s.vcpus, ram: flavor.ramMb - s.ramMb });
+      const { until } = this.servers.stamps();
+      await this.write(tx, caller, s, {
+        flavorId: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ramMb, diskGb: flavor.diskGb, oldFlavorId: s.flavorId,
+        status: 'RESIZE', taskState: 'resize_migrating', buildUntil: until,
       });
+      if (s.hostId !== null) {
+        const after = claimOf({ vcpus: flavor.vcpus, ramMb: flavor.ramMb, oldFlavorId: s.flavorId });
+        await this.servers.placement.growClaim(tx, caller.projectId, s.hostId, flavor.name, minus(after, claimOf(s)));
+      }
     }, caller.writes);
   }
 
@@ -78,14 +76,13 @@ export class ServerActions {
     await this.servers.store.write(async (tx) => {
       const s = await this.begin(tx, caller, id, 'revertResize');
       const old = ServersService.flavorOf(s.oldFlavorId!);
-      await this.servers.quotas.consumeLast(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb }, async () => {
-        const { until } = this.servers.stamps();
-        await this.write(tx, caller, s, {
-          flavorId: old.name, vcpus: old.vcpus, ramMb: old.ramMb, diskGb: old.diskGb, oldFlavorId: null,
-          status: 'REVERT_RESIZE', taskState: 'resize_reverting', buildUntil: until,
-        });
-        if (s.hostId !== null) await this.servers.placement.release(tx, s.hostId, minus(claimOf(s), { vcpus: old.vcpus, ramMb: old.ramMb }), 0);
+      await this.servers.quotas.consume(tx, caller.projectId, { instances: 0, cores: old.vcpus - s.vcpus, ram: old.ramMb - s.ramMb });
+      const { until } = this.servers.stamps();
+      await this.write(tx, caller, s, {
+        flavorId: old.name, vcpus: old.vcpus, ramMb: old.ramMb, diskGb: old.diskGb, oldFlavorId: null,
+        status: 'REVERT_RESIZE', taskState: 'resize_reverting', buildUntil: until,
       });
+      if (s.hostId !== null) await this.servers.placement.release(tx, s.hostId, minus(claimOf(s), { vcpus: old.vcpus, ramMb: old.ramMb }), 0);
     }, caller.writes);
   }
 

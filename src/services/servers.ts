@@ -110,13 +110,8 @@ export class ServersService {
     const flavor = ServersService.flavorOf(req.flavorRef);
     const tenancy = tenancyOf(req.hints);
     const demand = { vcpus: flavor.vcpus, ramMb: flavor.ramMb };
-    const delta = { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb };
-    return this.quotas.consumeLast(tx, caller.projectId, delta, () => this.place(tx, caller, req, flavor, tenancy));
-  }
-
-  /** createIn's claims and rows, before the quota (ComputeQuotas.consumeLast). */
-  private async place(tx: Executor, caller: Caller, req: CreateServerRequest, flavor: Flavor, tenancy: ReturnType<typeof tenancyOf>): Promise<Created> {
-    const demand = { vcpus: flavor.vcpus, ramMb: flavor.ramMb };
+    // consume takes the project's guard first (the lock order of every ECS write).
+    await this.quotas.consume(tx, caller.projectId, { instances: req.count, cores: req.count * demand.vcpus, ram: req.count * demand.ramMb });
     const { now, until } = this.stamps();
     const servers: Server[] = [];
     for (let i = 0; i < req.count; i++) {
@@ -231,19 +226,19 @@ export class ServersService {
   async deleteIn(tx: Executor, caller: Caller, id: string): Promise<Server> {
     const s = await this.mustGet(tx, caller, id);
     traceResource(caller.writes, s.id, s.name);
-    // Lock order of every ECS write: server row, host row, addresses, and the project's guard
-    // last (ComputeQuotas.consumeLast), as creates take it.
-    return this.quotas.consumeLast(tx, s.projectId, { instances: -1, cores: -s.vcpus, ram: -s.ramMb }, async () => {
-      const { now } = this.stamps();
-      // The server row first: a concurrent delete of the same server then fails here (and is
-      // retried into a 404) before it could give the claim back a second time.
-      if (!await serverRepo.casUpdate(tx, s.id, s.generation, { status: 'DELETED', taskState: null, deletedAt: now, updatedAt: now })) {
-        throw new ConcurrentUpdate();
-      }
-      if (s.hostId !== null) await this.placement.release(tx, s.hostId, claimOf(s), 1);
-      await fixedIpRepo.release(tx, s.id);
-      return s;
-    });
+    // Lock order of every ECS write: project guard, server row, host row. Taking the guard
+    // last here (for the usage counters) deadlocked against creates on PostgreSQL. consume takes
+    // the guard and moves the usage in one statement; a lost race below rolls it back.
+    await this.quotas.consume(tx, s.projectId, { instances: -1, cores: -s.vcpus, ram: -s.ramMb });
+    const { now } = this.stamps();
+    // The server row first: a concurrent delete of the same server then fails here (and is
+    // retried into a 404) before it could give the claim back a second time.
+    if (!await serverRepo.casUpdate(tx, s.id, s.generation, { status: 'DELETED', taskState: null, deletedAt: now, updatedAt: now })) {
+      throw new ConcurrentUpdate();
+    }
+    if (s.hostId !== null) await this.placement.release(tx, s.hostId, claimOf(s), 1);
+    await fixedIpRepo.release(tx, s.id);
+    return s;
   }
 }
 

@@ -1,7 +1,6 @@
 import { ipInUse, ipOf, LAST_OFFSET, networkFull, nextUsableOffset, offsetOf } from '../domain/addresses.js';
 import type { Executor } from './store.js';
 import { statement } from './statement.js';
-import { onSqlite } from './sql-json.js';
 
 // Fixed IPs per (project, network), in O(log n): the lowest free address is the free row of
 // the smallest offset (an index seek on fixed_ips_free_idx). Free rows are addresses given
@@ -12,10 +11,9 @@ import { onSqlite } from './sql-json.js';
 // cursor and gave back waits until the cursor passes it, so what is taken is always the lowest
 // free usable address (before the pool, such an address was taken before lower ones the cursor
 // had not reached; the property test in test/store/fixed-ips.test.ts found it).
-// Two creates never get the same address, with or without the project's guard (ECS writes take
-// it last): taking a free row is an update that re-checks server_id IS NULL under the row's
-// lock (on PostgreSQL the pick passes over rows another create has locked: SKIP LOCKED), and a
-// new row is an insert the primary key decides.
+// Callers hold the project's write guard (ComputeQuotas.consume), so two creates never pick the
+// same address; besides, taking a free row re-checks server_id IS NULL and a new row is an
+// insert the primary key decides.
 
 /** Addresses made ready per cursor move: the three extra statements are paid once per this many creates. */
 export const POOL_STEP = 16;
@@ -27,17 +25,11 @@ const takeLowestFree = statement<{ ip: string }>((db, $) => db.updateTable('fixe
     .where('f.project_id', '=', $(0)).where('f.network', '=', $(1)).where('f.server_id', 'is', null)
     .where('f.ip_offset', '<', (c) => c.selectFrom('fixed_ip_cursors as k').select('k.next_offset')
       .where('k.project_id', '=', $(0)).where('k.network', '=', $(1)))
-    .orderBy('f.ip_offset').limit(1)
-    // PostgreSQL: an address another create is taking right now is passed over, not waited for.
-    .$if(!onSqlite(db), (q) => q.forUpdate().skipLocked()))
+    .orderBy('f.ip_offset').limit(1))
   .where('server_id', 'is', null)
   .returning('ip'));
-const ensureCursor = statement((db, $) => db.insertInto('fixed_ip_cursors').values({ project_id: $(0), network: $(1), next_offset: 0 })
-  .onConflict((oc) => oc.columns(['project_id', 'network']).doNothing()));
-// Locked on PostgreSQL: two creates that both found the pool empty extend it one after the
-// other, the second from where the first left the cursor.
 const cursorOf = statement<{ next_offset: number }>((db, $) => db.selectFrom('fixed_ip_cursors').select('next_offset')
-  .where('project_id', '=', $(0)).where('network', '=', $(1)).$if(!onSqlite(db), (q) => q.forUpdate()));
+  .where('project_id', '=', $(0)).where('network', '=', $(1)));
 const moveCursor = statement((db, $) => db.insertInto('fixed_ip_cursors').values({ project_id: $(0), network: $(1), next_offset: $(2) })
   .onConflict((oc) => oc.columns(['project_id', 'network']).doUpdateSet({ next_offset: $(2) })));
 
@@ -46,7 +38,8 @@ export const fixedIpRepo = {
   async allocate(tx: Executor, projectId: string, network: string, serverId: string, wanted?: string): Promise<string> {
     if (wanted !== undefined) {
       // Free (given back, or made ready) → taken; absent → a new row; anything else is in use.
-      // Each step decides under the row's lock, so a concurrent create wanting it gets "in use".
+      // Each step decides on the row itself (server_id IS NULL; the primary key), not on a read
+      // before it.
       const took = await tx.updateTable('fixed_ips').set({ server_id: serverId })
         .where('project_id', '=', projectId).where('network', '=', network).where('ip', '=', wanted).where('server_id', 'is', null)
         .executeTakeFirst();
@@ -59,14 +52,7 @@ export const fixedIpRepo = {
     for (;;) {
       const taken = await takeLowestFree.first(tx, [projectId, network, serverId]);
       if (taken) return taken.ip;
-      await ensureCursor.affected(tx, [projectId, network]);
       const c = await cursorOf.first(tx, [projectId, network]);
-      // On PostgreSQL the cursor's lock may have been waited for while another create made
-      // addresses ready: those are visible now, take one of them before making more.
-      if (!onSqlite(tx)) {
-        const again = await takeLowestFree.first(tx, [projectId, network, serverId]);
-        if (again) return again.ip;
-      }
       await makeReady(tx, projectId, network, c ? Number(c.next_offset) : 0);
     }
   },
@@ -78,9 +64,9 @@ export const fixedIpRepo = {
 };
 
 /**
- * The next POOL_STEP usable addresses from `cursor` (the network's, read under its lock)
- * become free rows (those a client took explicitly ahead of the cursor exist already and stay
- * as they are), and the cursor moves past them. @raises BadRequest (network full)
+ * The next POOL_STEP usable addresses from `cursor` (the network's) become free rows (those
+ * a client took explicitly ahead of the cursor exist already and stay as they are), and the
+ * cursor moves past them. @raises BadRequest (network full)
  */
 async function makeReady(tx: Executor, projectId: string, network: string, cursor: number): Promise<void> {
   const offsets: number[] = [];

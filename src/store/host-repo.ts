@@ -166,10 +166,7 @@ const claimBestInOne = statement<HostsTable, ClaimShape>((db, $, shape) => db.up
     .where('c.project_id', '=', $(3)).where('c.availability_zone', '=', $(4)).where('c.state', '=', 'available')
     .where('c.auto_placement', '=', 'on').where('c.host_type', '=', shape.types[0])
     .where('c.free_memory_mb', '>=', $(1)).where(sql<number>`c.vcpus - c.used_vcpus`, '>=', $(0))
-    .orderBy('c.free_memory_mb', 'desc').orderBy('c.id', 'asc').limit(1)
-    // PostgreSQL: concurrent creates of a project (the guard is taken last) each take the best
-    // host no other create is claiming right now, instead of queueing on one host row.
-    .$if(!onSqlite(db), (q) => q.forUpdate().skipLocked()))
+    .orderBy('c.free_memory_mb', 'desc').orderBy('c.id', 'asc').limit(1))
   // Again on the row updated: PostgreSQL re-checks these on a row a concurrent writer changed.
   .where('state', '=', 'available').where('auto_placement', '=', 'on')
   .where(sql<number>`vcpus - used_vcpus`, '>=', $(0)).where('free_memory_mb', '>=', $(1))
@@ -279,12 +276,9 @@ export const hostRepo = {
   /**
    * Spread placement's claim in one statement: the host placementCandidates would put first
    * for this (AZ, host type) — most free memory, ties to the lowest id — claimed as by
-   * claimNamedInOne. The host after the claim, or undefined when no host fits. On PostgreSQL,
-   * hosts another transaction is claiming at that moment are passed over (SKIP LOCKED), as
-   * Nova spreads concurrent requests over its best hosts (host_subset_size): the pick is the
-   * best host not being claimed; the accounting stays exact (the claim is an increment under
-   * the row's lock, re-checked, and hosts_capacity_ck). One at a time, and on SQLite (one
-   * writer), it is exactly placementCandidates' first.
+   * claimNamedInOne. The host after the claim, or undefined when no host fits. Creates of a
+   * project hold its guard (ComputeQuotas.consume), so no other create moves these rows
+   * meanwhile; a DeH write that does is seen by the re-checked conditions.
    */
   async claimBestInOne(ex: Executor, q: {
     projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number; now: string;

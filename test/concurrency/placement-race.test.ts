@@ -77,9 +77,9 @@ for (const dialect of DIALECTS) {
       assert.equal(live.json.servers.length, 12 - deleted + placed);
     });
 
-    // Creates take the project's guard last (compute-quotas consumeLast), so addresses are
-    // handed out while other creates of the project are in flight: one chosen address goes to
-    // exactly one of the clients that want it, and automatic ones never collide.
+    // Many processes, one project: one chosen address goes to exactly one of the clients that
+    // want it, and automatic ones (taken from the pool made ready ahead of the cursor) never
+    // collide with it or with each other.
     test('an address is handed out once: one chosen by many clients, automatic ones beside it', async () => {
       const admin = await login(c.url, 'admin', ADMIN_PASSWORD, 'eu-de');
       const tenant = await newTenant(c.url, admin.token, `eu-de_addr${dialect}`);
