@@ -2,7 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
-import { holdsConnection } from './sqlite-direct.js';
+import { holdsConnection, releasesConnection } from './sqlite-direct.js';
 
 // Group commit for the embedded store (SQLite: one connection, one writer). Writes that are
 // waiting together run in ONE transaction, each inside its own savepoint, and share its one
@@ -150,10 +150,12 @@ export class GroupCommitter {
     let lost: unknown = null;
     let lostAtCommit = false;
     let size = 0;
+    let held: Kysely<Database> | null = null;
     try {
       await this.db.connection().execute(async (conn) => {
-        // Compiled statements of the batch's writes may run on the connection directly (sqlite-direct.ts).
-        holdsConnection(conn);
+        // Compiled statements of the batch's writes may run on the connection directly
+        // (sqlite-direct.ts), until the batch lets the connection go (finally, below).
+        holdsConnection((held = conn));
         const start = performance.now();
         while (this.queue.length > 0 && size < this.opts.maxWrites && (size === 0 || performance.now() - start < this.opts.maxBatchMs)) {
           const q = this.queue[0];
@@ -220,6 +222,7 @@ export class GroupCommitter {
       lost ??= error; // the connection itself failed (the store is closed)
       if (size === 0) settled.push(...this.queue.splice(0).map((q) => ({ q, o: { ok: false, error } as Outcome })));
     } finally {
+      if (held) releasesConnection(held);
       this.running = false;
     }
     if (lost === null) this.count(size);

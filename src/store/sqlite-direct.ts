@@ -31,6 +31,11 @@ export function holdsConnection(conn: Executor): void {
   holders.add(conn);
 }
 
+/** `conn`'s batch has ended: its queries go through kysely again. */
+export function releasesConnection(conn: Executor): void {
+  holders.delete(conn);
+}
+
 /** The statements to run `ex`'s queries on directly, when `ex` holds a SQLite connection. */
 export function directSqlite(ex: Executor): PreparedStatements | undefined {
   return holders.has(ex) ? databases.get(ex.getExecutor().adapter) : undefined;
