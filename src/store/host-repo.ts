@@ -148,29 +148,25 @@ const packTies = statement<HostsTable>((db, $) => candidates(db, $).selectAll().
 // statement. On PostgreSQL the conditions are re-checked on the newest row version when a
 // concurrent writer changed the row first (READ COMMITTED re-evaluates an UPDATE's WHERE), so
 // a host that stopped fitting meanwhile is not claimed; hosts_capacity_ck refuses an
-// overcommit whatever happens. Arguments: vCPUs, RAM, updated_at, project, then the host id
-// (named) or AZ (best); shape: the accepting host types, and for a named host whether an AZ
-// is asked for (its argument comes last).
-type ClaimShape = { readonly types: readonly string[]; readonly az: boolean };
-const claimSet = (eb: ExpressionBuilder<Database, 'hosts'>, $: Slots) => ({
-  used_vcpus: eb('used_vcpus', '+', $(0)), used_memory_mb: eb('used_memory_mb', '+', $(1)), free_memory_mb: eb('free_memory_mb', '-', $(1)),
-  instance_total: eb('instance_total', '+', 1), updated_at: $(2), generation: eb('generation', '+', 1),
+// overcommit whatever happens.
+const claimSet = (eb: ExpressionBuilder<Database, 'hosts'>, vcpus: ReturnType<Slots>, ramMb: ReturnType<Slots>, now: ReturnType<Slots>) => ({
+  used_vcpus: eb('used_vcpus', '+', vcpus), used_memory_mb: eb('used_memory_mb', '+', ramMb), free_memory_mb: eb('free_memory_mb', '-', ramMb),
+  instance_total: eb('instance_total', '+', 1), updated_at: now, generation: eb('generation', '+', 1),
 });
-const claimNamedInOne = statement<HostsTable, ClaimShape>((db, $, shape) => db.updateTable('hosts').set((eb) => claimSet(eb, $))
+/** Arguments: vCPUs, RAM, updated_at, project, host id[, AZ]; shape: the accepting host types, and whether an AZ is asked for. */
+const claimNamedInOne = statement<HostsTable, { readonly types: readonly string[]; readonly az: boolean }>((db, $, shape) => db.updateTable('hosts')
+  .set((eb) => claimSet(eb, $(0), $(1), $(2)))
   .where('id', '=', $(4)).where('project_id', '=', $(3)).where('state', '=', 'available').where('host_type', 'in', [...shape.types])
   .where(sql<number>`vcpus - used_vcpus`, '>=', $(0)).where('free_memory_mb', '>=', $(1))
   .$if(shape.az, (q) => q.where('availability_zone', '=', $(5)))
   .returningAll(), (shape) => `${shape.types.join(',')}|${shape.az}`);
-const claimBestInOne = statement<HostsTable, ClaimShape>((db, $, shape) => db.updateTable('hosts').set((eb) => claimSet(eb, $))
-  .where('id', '=', (eb) => eb.selectFrom('hosts as c').select('c.id')
-    .where('c.project_id', '=', $(3)).where('c.availability_zone', '=', $(4)).where('c.state', '=', 'available')
-    .where('c.auto_placement', '=', 'on').where('c.host_type', '=', shape.types[0])
-    .where('c.free_memory_mb', '>=', $(1)).where(sql<number>`c.vcpus - c.used_vcpus`, '>=', $(0))
-    .orderBy('c.free_memory_mb', 'desc').orderBy('c.id', 'asc').limit(1))
+/** Arguments: those of `spread` (project, AZ, type, RAM, vCPUs), then updated_at; the pick is spread's first row. */
+const claimBestInOne = statement<HostsTable>((db, $) => db.updateTable('hosts').set((eb) => claimSet(eb, $(4), $(3), $(5)))
+  .where('id', '=', candidates(db, $).select('id').orderBy('free_memory_mb', 'desc').orderBy('id', 'asc').limit(1))
   // Again on the row updated: PostgreSQL re-checks these on a row a concurrent writer changed.
   .where('state', '=', 'available').where('auto_placement', '=', 'on')
-  .where(sql<number>`vcpus - used_vcpus`, '>=', $(0)).where('free_memory_mb', '>=', $(1))
-  .returningAll(), (shape) => shape.types[0]);
+  .where(sql<number>`vcpus - used_vcpus`, '>=', $(4)).where('free_memory_mb', '>=', $(3))
+  .returningAll());
 
 export const hostRepo = {
   async list(ex: Executor, f: HostFilter, page: { limit?: number; afterId?: string }): Promise<Host[]> {
@@ -283,7 +279,7 @@ export const hostRepo = {
   async claimBestInOne(ex: Executor, q: {
     projectId: string; availabilityZone: string; hostType: string; vcpus: number; ramMb: number; now: string;
   }): Promise<Host | undefined> {
-    const r = await claimBestInOne.first(ex, [q.vcpus, q.ramMb, q.now, q.projectId, q.availabilityZone], { types: [q.hostType], az: true });
+    const r = await claimBestInOne.first(ex, [q.projectId, q.availabilityZone, q.hostType, q.ramMb, q.vcpus, q.now]);
     return r ? hostRowToHost(r) : undefined;
   },
   /** A few hosts of a project in an AZ (or all AZs), for explaining a failed auto placement. */

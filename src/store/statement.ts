@@ -75,12 +75,9 @@ export function statement<R, S = undefined>(
   }
 
   async function run(ex: Executor, args: readonly unknown[], shape: S): Promise<QueryResult<R>> {
+    const q = bound(ex, args, shape);
     const direct = directSqlite(ex);
-    if (direct) {
-      const c = compiledFor(ex, shape);
-      return runDirect<R>(direct, c.sql, c.params.map((p) => (typeof p === 'number' ? args[p] : p.value)));
-    }
-    return ex.executeQuery<R>(bound(ex, args, shape));
+    return direct ? runDirect<R>(direct, q.sql, q.parameters) : ex.executeQuery<R>(q);
   }
 
   return {
